@@ -1,0 +1,350 @@
+/**
+ * The rolling executor: walks the plan batch by batch. Each node: pre-update → baseline → backup →
+ * detached swap on the host → readiness and checklist → stability → verdict → post-update.
+ * A failed node is reverted by its own host step; with `rollback: auto` every node already updated in
+ * this run is then reverted too, newest first. Nodes that passed are "held" (old version kept) until the
+ * whole run passed, then finalized.
+ */
+import type { CheckContext, CheckResult } from '../checks/types.js';
+import type { DeployMethod, NodeState, UpdateTarget } from '../methods/types.js';
+import type { BackupRecord, HostReport, StepRecord } from '../report/types.js';
+import type { HostSpec, Settings } from '../settings.js';
+import type { Executor } from '../ssh/types.js';
+import {
+  FINAL_STATES,
+  hostStepScript,
+  instanceKey,
+  launchStepCommand,
+  readStateCommand,
+  stepDir,
+  stepLogCommand,
+  writeStepCommand,
+  writeVerdictCommand,
+  type StepMode,
+  type StepState,
+} from './hoststep.js';
+import type { RolloutPorts } from './ports.js';
+
+export interface RolloutNode {
+  host: HostSpec;
+  exec: Executor;
+  method: DeployMethod;
+  state: NodeState;
+  target: UpdateTarget;
+  from?: string;
+  report: HostReport;
+}
+
+export interface RolloutOutcome {
+  /** Every node passed (and was finalized). */
+  ok: boolean;
+  rolledBack: boolean;
+  cancelled: boolean;
+  message: string;
+  backups: BackupRecord[];
+}
+
+const POLL_MS = 250;
+
+export class Rollout {
+  private readonly held: RolloutNode[] = [];
+  private readonly backups: BackupRecord[] = [];
+  private databaseBackedUp = false;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly ports: RolloutPorts,
+    private readonly isCancelled: () => boolean = () => false,
+  ) {}
+
+  async run(batches: RolloutNode[][]): Promise<RolloutOutcome> {
+    let failure: RolloutNode | undefined;
+    let cancelled = false;
+    for (const batch of batches) {
+      if (this.isCancelled()) {
+        cancelled = true;
+        break;
+      }
+      const results = await Promise.all(batch.map((n) => this.updateNode(n)));
+      failure = batch[results.findIndex((ok) => !ok)];
+      if (failure) break;
+    }
+    if (this.isCancelled()) cancelled = true;
+
+    if (!failure && !cancelled) {
+      await this.finalizeHeld();
+      return { ok: true, rolledBack: false, cancelled, message: 'every node passed its checks', backups: this.backups };
+    }
+    if (cancelled && !failure) {
+      return {
+        ok: false,
+        rolledBack: false,
+        cancelled,
+        message: 'cancelled: the node in progress was reverted by its host step; nodes that had passed keep the new version',
+        backups: this.backups,
+      };
+    }
+    const why = `${failure!.host.name}: ${failure!.report.error ?? 'failed'}`;
+    if (this.settings.rollback === 'never') {
+      return {
+        ok: false,
+        rolledBack: false,
+        cancelled,
+        message: `${why}; rollback: never — the failed node was left as it is for inspection`,
+        backups: this.backups,
+      };
+    }
+    const allBack = await this.rollbackHeld();
+    if (allBack && this.settings.restoreDataOnRollback) await this.restoreData();
+    const failedNodeBack = failure!.report.outcome === 'rolled-back' || failure!.report.outcome === 'not-started' || failure!.report.outcome === 'failed';
+    return {
+      ok: false,
+      rolledBack: allBack && failedNodeBack,
+      cancelled,
+      message: allBack
+        ? `${why}; every node changed in this run is back on its previous version`
+        : `${why}; ROLLBACK FAILED on some node — see the manual recovery commands`,
+      backups: this.backups,
+    };
+  }
+
+  private async step<T>(node: RolloutNode, label: string, fn: () => Promise<T>): Promise<T> {
+    const started = this.ports.now();
+    const rec: StepRecord = { label, ok: false, durationMs: 0 };
+    node.report.steps.push(rec);
+    try {
+      const value = await fn();
+      rec.ok = true;
+      return value;
+    } catch (e) {
+      rec.detail = (e as Error).message;
+      throw e;
+    } finally {
+      rec.durationMs = this.ports.now() - started;
+    }
+  }
+
+  /** True when the node ended on the new version with every check passed (or left per rollback: never). */
+  private async updateNode(node: RolloutNode): Promise<boolean> {
+    const { host, exec, report } = node;
+    const log = (m: string): void => this.ports.log.info(`[${host.name}] ${m}`);
+    const t0 = this.ports.now();
+    const dir = stepDir(instanceKey(host));
+    try {
+      if (host.preUpdate) {
+        await this.step(node, 'pre-update command', () =>
+          exec.run({ label: 'pre-update command', script: host.preUpdate!, privileged: false }),
+        );
+      }
+      const baseline = await this.step(node, 'baseline', () => this.ports.checks.baseline(exec, host, this.settings));
+      if (this.settings.backup) {
+        const database = !this.databaseBackedUp || node.state.database === 'sqlite';
+        const records = await this.step(node, 'backup', () =>
+          this.ports.backups.backup(exec, node.state, this.settings, { database }),
+        );
+        if (records.some((r) => r.kind === 'database') && node.state.database !== 'sqlite') this.databaseBackedUp = true;
+        this.backups.push(...records);
+      }
+
+      const scripts = node.method.swap(node.state, node.target);
+      const deadline = this.verdictDeadlineSeconds();
+      await exec.run(writeStepCommand(dir, hostStepScript(dir, scripts, deadline)));
+      const swapStart = this.ports.now();
+      log(`swapping to ${node.target.tag} (host step in ${dir})`);
+      const applied = await this.step(node, 'stop old, start new', async () => {
+        const s = await this.launchAndWait(exec, dir, 'apply', new Set<StepState>(['applied', ...FINAL_STATES]));
+        if (s !== 'applied') throw new Error(await this.stepFailure(exec, dir, s));
+        return s;
+      }).catch(async (e: Error) => {
+        report.error = e.message;
+        report.outcome = /revert-failed/.test(e.message) ? 'rollback-failed' : 'rolled-back';
+        if (report.outcome === 'rollback-failed') report.manualRecovery = this.manualRecovery(dir);
+        return undefined;
+      });
+      if (!applied) return false;
+
+      const ctx: CheckContext = {
+        exec,
+        host,
+        settings: this.settings,
+        target: node.target.tag,
+        baseline,
+        state: node.state,
+        startedAtUnix: Math.floor(swapStart / 1000) - 1,
+        logs: async () => (await exec.run({ ...node.method.logs(node.state, Math.floor(swapStart / 1000) - 1), allowFailure: true, quiet: true })).stdout,
+        runtime: () => node.method.runtimeState(exec, node.state),
+      };
+      const failed = await this.verify(node, ctx, swapStart);
+      const keep = !failed || this.settings.rollback === 'never';
+      await exec.run(writeVerdictCommand(dir, keep ? 'keep' : 'revert'));
+      const final = await this.waitState(exec, dir, FINAL_STATES, this.settings.commandTimeoutSeconds * 1000);
+      if (final === 'held') {
+        this.held.push(node);
+        if (failed) {
+          report.outcome = 'left-failed';
+          report.error = failed;
+          return false;
+        }
+        if (host.postUpdate) {
+          await this.step(node, 'post-update command', () =>
+            exec.run({ label: 'post-update command', script: host.postUpdate!, privileged: false }),
+          );
+        }
+        report.outcome = 'updated';
+        report.versionAfter = node.target.tag;
+        return true;
+      }
+      report.error = failed ?? `host step ended in state ${final}`;
+      if (final === 'reverted') {
+        report.outcome = 'rolled-back';
+        report.versionAfter = node.from;
+        log(`reverted to ${node.from ?? 'the previous version'}`);
+      } else {
+        report.outcome = 'rollback-failed';
+        report.manualRecovery = this.manualRecovery(dir);
+      }
+      return false;
+    } catch (e) {
+      // Failures before the swap (pre-update, baseline, backup) leave the node untouched.
+      report.error ??= (e as Error).message;
+      if (report.outcome === 'not-started') report.outcome = 'failed';
+      return false;
+    } finally {
+      report.durationMs = this.ports.now() - t0;
+    }
+  }
+
+  /** Readiness → checklist → stability; returns the failure, or undefined when everything passed. */
+  private async verify(node: RolloutNode, ctx: CheckContext, swapStart: number): Promise<string | undefined> {
+    const { report } = node;
+    const record = (results: CheckResult[]): string | undefined => {
+      for (const r of results) {
+        const i = report.checks.findIndex((c) => c.name === r.name);
+        if (i >= 0 && (r.status !== 'skipped' || report.checks[i].status === 'skipped')) report.checks[i] = r;
+        else if (i < 0) report.checks.push(r);
+      }
+      const bad = results.filter((r) => r.status === 'fail');
+      if (bad.length === 0) return undefined;
+      report.logExcerpt = bad.flatMap((r) => r.evidence ?? []).slice(0, 40);
+      return bad.map((r) => `${r.name}: ${r.detail}`).join('; ');
+    };
+    const ready = await this.step(node, 'readiness', () => this.ports.checks.ready(ctx));
+    report.downtimeMs = this.ports.now() - swapStart;
+    if (ready.status === 'fail') return record([ready]);
+    if (this.isCancelled()) return 'cancelled';
+    const first = await this.step(node, 'checklist', () => this.ports.checks.checklist(ctx));
+    const firstFail = record(first);
+    if (firstFail) return firstFail;
+    if (this.settings.stabilitySeconds > 0) {
+      if (this.isCancelled()) return 'cancelled';
+      const again = await this.step(node, `stability ${this.settings.stabilitySeconds}s`, () =>
+        this.ports.checks.stability(ctx),
+      );
+      return record(again);
+    }
+    return undefined;
+  }
+
+  private verdictDeadlineSeconds(): number {
+    const s = this.settings;
+    // Long enough for readiness, two checklists and the stability period; short enough that a node
+    // whose runner vanished is put back within minutes.
+    return s.healthTimeoutSeconds + s.stabilitySeconds + 2 * 60 + 60;
+  }
+
+  private async launchAndWait(exec: Executor, dir: string, mode: StepMode, until: ReadonlySet<StepState>): Promise<StepState> {
+    await exec.run(launchStepCommand(dir, mode));
+    return this.waitState(exec, dir, until, this.settings.commandTimeoutSeconds * 1000);
+  }
+
+  private async waitState(exec: Executor, dir: string, until: ReadonlySet<StepState>, timeoutMs: number): Promise<StepState> {
+    const end = this.ports.now() + timeoutMs;
+    let last = 'missing';
+    let errors = 0;
+    for (;;) {
+      try {
+        last = (await exec.run(readStateCommand(dir))).stdout.trim();
+        errors = 0;
+      } catch (e) {
+        // A dropped connection must not abandon the node: the host step goes on by itself.
+        if (++errors > 20) throw e;
+      }
+      if (until.has(last as StepState)) return last as StepState;
+      if (this.ports.now() > end) throw new Error(`host step still '${last}' after ${Math.round(timeoutMs / 1000)} s`);
+      await this.ports.sleep(POLL_MS);
+    }
+  }
+
+  private async stepFailure(exec: Executor, dir: string, state: StepState): Promise<string> {
+    const tail = (await exec.run(stepLogCommand(dir))).stdout.trim().split('\n').slice(-8).join('\n');
+    return `swap failed (${state})${tail ? `:\n${tail}` : ''}`;
+  }
+
+  private manualRecovery(dir: string): string[] {
+    return [`sudo tail -n 100 ${dir}/step.log`, `sudo sh ${dir}/step.sh revert`, `sudo cat ${dir}/state`];
+  }
+
+  private async rollbackHeld(): Promise<boolean> {
+    let ok = true;
+    for (const node of [...this.held].reverse()) {
+      const dir = stepDir(instanceKey(node.host));
+      this.ports.log.warn(`[${node.host.name}] rolling back to ${node.from ?? 'the previous version'}`);
+      try {
+        const s = await this.step(node, 'rollback', () =>
+          this.launchAndWait(node.exec, dir, 'revert', FINAL_STATES),
+        );
+        if (s !== 'reverted') throw new Error(await this.stepFailure(node.exec, dir, s));
+        const serving = await this.ports.checks.serving(node.exec, node.from, this.settings.healthTimeoutSeconds * 1000);
+        if (!serving.ok) throw new Error(`after rollback: ${serving.detail}`);
+        node.report.outcome = 'rolled-back';
+        node.report.versionAfter = node.from;
+      } catch (e) {
+        ok = false;
+        node.report.outcome = 'rollback-failed';
+        node.report.error = (e as Error).message;
+        node.report.manualRecovery = this.manualRecovery(dir);
+        this.ports.log.error(`[${node.host.name}] ROLLBACK FAILED: ${(e as Error).message}`);
+      }
+    }
+    this.held.length = 0;
+    return ok;
+  }
+
+  private async finalizeHeld(): Promise<void> {
+    await Promise.all(
+      this.held.map(async (node) => {
+        const dir = stepDir(instanceKey(node.host));
+        try {
+          const s = await this.step(node, 'finalize (remove kept old version)', () =>
+            this.launchAndWait(node.exec, dir, 'finalize', FINAL_STATES),
+          );
+          if (s !== 'finalized') this.ports.log.warn(`[${node.host.name}] clean-up of the old version did not finish (${s}); the new version is serving`);
+        } catch (e) {
+          this.ports.log.warn(`[${node.host.name}] clean-up of the old version failed: ${(e as Error).message}`);
+        }
+      }),
+    );
+    this.held.length = 0;
+  }
+
+  /** Puts each database backup back once, after every node is on its old version again. */
+  private async restoreData(): Promise<void> {
+    for (const record of this.backups.filter((b) => b.kind === 'database')) {
+      const node = this.nodesByName.get(record.host);
+      if (!node) continue;
+      try {
+        await this.ports.backups.restore(node.exec, node.state, this.settings, record);
+        this.ports.log.warn(`[${node.host.name}] database restored from ${record.path}: writes since the backup are gone`);
+      } catch (e) {
+        node.report.error = `database restore failed: ${(e as Error).message}`;
+        this.ports.log.error(`[${node.host.name}] database restore from ${record.path} FAILED: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  private readonly nodesByName = new Map<string, RolloutNode>();
+  register(nodes: RolloutNode[]): void {
+    for (const n of nodes) this.nodesByName.set(n.host.name, n);
+  }
+}
+
