@@ -19,6 +19,8 @@ export interface Baseline {
   version?: string;
   /** channel id → status (1 enabled, 2 manually disabled, 3 auto-disabled). */
   channels?: Record<number, number>;
+  /** Why `channels` is missing although admin credentials were given (2FA, rate limit, rejected login). */
+  channelsUnavailable?: string;
 }
 
 export interface CheckContext {
