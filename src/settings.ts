@@ -21,6 +21,8 @@ export interface JumpSpec {
   user: string;
   host: string;
   port: number;
+  /** SHA256 host key fingerprint of the bastion (host key `jump-fingerprint`), instead of known_hosts lines. */
+  fingerprint?: string;
 }
 
 /** One entry of the `hosts` inventory, defaults applied. */
