@@ -2,7 +2,7 @@
  * Release notes between what the hosts run and the target, with the lines an operator must read before
  * upgrading highlighted. Upstream notes are often Chinese, so every pattern has its Chinese counterparts.
  */
-import type { ReleaseNote } from "../report/types.js";
+import type { ReleaseNote } from '../report/types.js';
 import {
   compareVersionTags,
   isPrerelease,
@@ -11,8 +11,8 @@ import {
   sameBase,
   sameTag,
   type VersionTag,
-} from "./tags.js";
-import type { Release } from "./types.js";
+} from './tags.js';
+import type { Release } from './types.js';
 
 /** A breaking change: gates the upgrade unless allow-breaking. Negations ("no breaking changes") excluded. */
 const BREAKING: RegExp[] = [
@@ -48,7 +48,7 @@ function lines(body: string): string[] {
   return body
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .filter((l) => l !== "");
+    .filter((l) => l !== '');
 }
 
 function matchesAny(line: string, patterns: RegExp[]): boolean {
@@ -104,57 +104,41 @@ export function toReleaseNote(release: Release): ReleaseNote {
  * the bed's fault builds and abandoned alphas are not part of the path. When the order cannot be told
  * (unknown current version, nightlies) only the target itself is returned.
  */
-export function releasesBetween(
-  current: string | undefined,
-  target: Release,
-  releases: Release[],
-): Release[] {
+export function releasesBetween(current: string | undefined, target: Release, releases: Release[]): Release[] {
   const from = knownVersion(current);
   const to = parseTag(target.tag);
-  if (from?.kind !== "version" || to?.kind !== "version") {
-    return current !== undefined && sameTag(current, target.tag)
-      ? []
-      : [target];
+  if (from?.kind !== 'version' || to?.kind !== 'version') {
+    return current !== undefined && sameTag(current, target.tag) ? [] : [target];
   }
   if (compareVersionTags(from, to) >= 0) return [];
   const between: { release: Release; version: VersionTag }[] = [];
   for (const release of releases) {
     const v = parseTag(release.tag);
-    if (v?.kind !== "version") continue;
-    if (compareVersionTags(v, from) <= 0 || compareVersionTags(v, to) > 0)
-      continue;
-    if (isPrerelease(release.tag, release.prerelease) && !sameBase(v, to))
-      continue;
+    if (v?.kind !== 'version') continue;
+    if (compareVersionTags(v, from) <= 0 || compareVersionTags(v, to) > 0) continue;
+    if (isPrerelease(release.tag, release.prerelease) && !sameBase(v, to)) continue;
     between.push({ release, version: v });
   }
-  if (!between.some((b) => b.release.tag === target.tag))
-    between.push({ release: target, version: to });
-  return between
-    .sort((a, b) => compareVersionTags(a.version, b.version))
-    .map((b) => b.release);
+  if (!between.some((b) => b.release.tag === target.tag)) between.push({ release: target, version: to });
+  return between.sort((a, b) => compareVersionTags(a.version, b.version)).map((b) => b.release);
 }
 
 /**
  * The notes for a cluster: the union over every host's current version of releasesBetween, oldest first,
  * each release once.
  */
-export function collectNotes(
-  currents: (string | undefined)[],
-  target: Release,
-  releases: Release[],
-): ReleaseNote[] {
+export function collectNotes(currents: (string | undefined)[], target: Release, releases: Release[]): ReleaseNote[] {
   const seen = new Map<string, Release>();
   for (const current of currents) {
-    for (const r of releasesBetween(current, target, releases))
-      seen.set(r.tag, r);
+    for (const r of releasesBetween(current, target, releases)) seen.set(r.tag, r);
   }
   return [...seen.values()]
     .sort((a, b) => {
       const va = parseTag(a.tag);
       const vb = parseTag(b.tag);
       // Only the target can be a non-version here, and it sorts last.
-      if (va?.kind !== "version") return 1;
-      if (vb?.kind !== "version") return -1;
+      if (va?.kind !== 'version') return 1;
+      if (vb?.kind !== 'version') return -1;
       return compareVersionTags(va, vb);
     })
     .map(toReleaseNote);

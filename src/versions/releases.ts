@@ -3,9 +3,9 @@
  * is `releases-api-url`, which differs from the run's own API on GitHub Enterprise Server, and a token is
  * optional: public repositories can be read unauthenticated (at 60 requests per hour).
  */
-import { getOctokit } from "@actions/github";
-import { GitHub } from "@actions/github/lib/utils";
-import type { Release } from "./types.js";
+import { getOctokit } from '@actions/github';
+import { GitHub } from '@actions/github/lib/utils';
+import type { Release } from './types.js';
 
 export interface ReleaseSource {
   /** releases-api-url, e.g. https://api.github.com or https://ghe.example.com/api/v3 */
@@ -35,7 +35,7 @@ export function toRelease(r: GitHubReleaseObject): Release {
   return {
     tag: r.tag_name,
     name: r.name || r.tag_name,
-    body: r.body ?? "",
+    body: r.body ?? '',
     url: r.html_url,
     prerelease: r.prerelease,
     ...(r.published_at ? { publishedAt: r.published_at } : {}),
@@ -43,10 +43,8 @@ export function toRelease(r: GitHubReleaseObject): Release {
 }
 
 function client(src: ReleaseSource) {
-  const baseUrl = src.apiUrl.replace(/\/+$/, "");
-  return src.token
-    ? getOctokit(src.token, { baseUrl })
-    : new GitHub({ baseUrl });
+  const baseUrl = src.apiUrl.replace(/\/+$/, '');
+  return src.token ? getOctokit(src.token, { baseUrl }) : new GitHub({ baseUrl });
 }
 
 /** Every published release of the repository, drafts excluded, in the API's order (newest first). */
@@ -61,15 +59,12 @@ export async function listReleases(src: ReleaseSource): Promise<Release[]> {
     });
     return all.filter((r) => !r.draft).map(toRelease);
   } catch (err) {
-    throw describeError(err, src, "list the releases of");
+    throw describeError(err, src, 'list the releases of');
   }
 }
 
 /** One release by its exact tag; undefined when the repository has no published release with that tag. */
-export async function getReleaseByTag(
-  src: ReleaseSource,
-  tag: string,
-): Promise<Release | undefined> {
+export async function getReleaseByTag(src: ReleaseSource, tag: string): Promise<Release | undefined> {
   const octokit = client(src);
   try {
     const { data } = await octokit.rest.repos.getReleaseByTag({
@@ -80,8 +75,7 @@ export async function getReleaseByTag(
     });
     return data.draft ? undefined : toRelease(data);
   } catch (err) {
-    if (statusOf(err) !== 404)
-      throw describeError(err, src, `read release ${tag} of`);
+    if (statusOf(err) !== 404) throw describeError(err, src, `read release ${tag} of`);
   }
   // GitHub answers 404 both for a missing tag and a missing repository: tell them apart.
   try {
@@ -101,39 +95,25 @@ function deadline(src: ReleaseSource): { signal: AbortSignal } {
 }
 
 function statusOf(err: unknown): number | undefined {
-  return typeof err === "object" &&
-    err !== null &&
-    "status" in err &&
-    typeof err.status === "number"
+  return typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number'
     ? err.status
     : undefined;
 }
 
 function headersOf(err: unknown): Record<string, string | number | undefined> {
-  if (typeof err !== "object" || err === null || !("response" in err))
-    return {};
-  const response = err.response as
-    | { headers?: Record<string, string | number | undefined> }
-    | undefined;
+  if (typeof err !== 'object' || err === null || !('response' in err)) return {};
+  const response = err.response as { headers?: Record<string, string | number | undefined> } | undefined;
   return response?.headers ?? {};
 }
 
 /** Turns an Octokit failure into one sentence naming the API URL, the repository and what to check. */
-function describeError(
-  err: unknown,
-  src: ReleaseSource,
-  action: string,
-): Error {
+function describeError(err: unknown, src: ReleaseSource, action: string): Error {
   const repo = `${src.owner}/${src.repo}`;
   const where = `${repo} at ${src.apiUrl}`;
   const message = err instanceof Error ? err.message : String(err);
   const status = statusOf(err);
   const headers = headersOf(err);
-  const hasResponse =
-    typeof err === "object" &&
-    err !== null &&
-    "response" in err &&
-    err.response !== undefined;
+  const hasResponse = typeof err === 'object' && err !== null && 'response' in err && err.response !== undefined;
   let text: string;
   if (!hasResponse) {
     text = `Could not ${action} ${where}: ${message} (check releases-api-url and the runner's network)`;
@@ -145,17 +125,11 @@ function describeError(
     text = `Could not ${action} ${where}: the token was rejected (HTTP 401: ${message}). Check github-token`;
   } else if (
     (status === 403 || status === 429) &&
-    (String(headers["x-ratelimit-remaining"]) === "0" ||
-      /rate limit/i.test(message))
+    (String(headers['x-ratelimit-remaining']) === '0' || /rate limit/i.test(message))
   ) {
-    const reset = Number(headers["x-ratelimit-reset"]);
-    const when =
-      Number.isFinite(reset) && reset > 0
-        ? `; it resets at ${new Date(reset * 1000).toISOString()}`
-        : "";
-    const hint = src.token
-      ? ""
-      : ". Unauthenticated requests are limited to 60 per hour: pass github-token";
+    const reset = Number(headers['x-ratelimit-reset']);
+    const when = Number.isFinite(reset) && reset > 0 ? `; it resets at ${new Date(reset * 1000).toISOString()}` : '';
+    const hint = src.token ? '' : '. Unauthenticated requests are limited to 60 per hour: pass github-token';
     text = `Could not ${action} ${where}: API rate limit exceeded (HTTP ${status})${when}${hint}`;
   } else if (status === 403) {
     text = `Could not ${action} ${where}: access denied (HTTP 403: ${message}). Check github-token's permissions`;

@@ -7,12 +7,12 @@
  * sort after it and before the next patch. Nightlies carry no version at all: they can only be named exactly
  * and are ordered against versions by date, which needs release dates (see compareTags).
  */
-import semver from "semver";
+import semver from 'semver';
 
 export type PrereleaseId = string | number;
 
 export interface VersionTag {
-  kind: "version";
+  kind: 'version';
   /** The tag as written (trimmed). */
   raw: string;
   major: number;
@@ -25,7 +25,7 @@ export interface VersionTag {
 }
 
 export interface NightlyTag {
-  kind: "nightly";
+  kind: 'nightly';
   raw: string;
   /** YYYY-MM-DD, from the tag itself. */
   date: string;
@@ -45,7 +45,7 @@ export function parseTag(tag: string): ParsedTag | undefined {
   const nightly = NIGHTLY_RE.exec(raw);
   if (nightly) {
     return {
-      kind: "nightly",
+      kind: 'nightly',
       raw,
       date: `${nightly[1]}-${nightly[2]}-${nightly[3]}`,
       commit: nightly[4].toLowerCase(),
@@ -54,15 +54,14 @@ export function parseTag(tag: string): ParsedTag | undefined {
   const m = VERSION_RE.exec(raw);
   if (!m) return undefined;
   let hotfix = m[4] === undefined ? 0 : Number(m[4]);
-  let prerelease: PrereleaseId[] =
-    m[5] === undefined ? [] : m[5].split(".").map(toIdentifier);
+  let prerelease: PrereleaseId[] = m[5] === undefined ? [] : m[5].split('.').map(toIdentifier);
   const patchSuffix = m[5] === undefined ? null : HOTFIX_RE.exec(m[5]);
   if (patchSuffix && hotfix === 0) {
     hotfix = patchSuffix[1] === undefined ? 1 : Number(patchSuffix[1]);
     prerelease = [];
   }
   return {
-    kind: "version",
+    kind: 'version',
     raw,
     major: Number(m[1]),
     minor: Number(m[2]),
@@ -79,21 +78,19 @@ function toIdentifier(part: string): PrereleaseId {
 /** Parses a tag that must be a version (not a nightly). */
 export function parseVersion(tag: string): VersionTag | undefined {
   const parsed = parseTag(tag);
-  return parsed?.kind === "version" ? parsed : undefined;
+  return parsed?.kind === 'version' ? parsed : undefined;
 }
 
 /**
  * The running version as a host reports it, or undefined when it is unknown: empty, unparsable, or
- * `v0.0.0` — what release binaries and plain `go build` source builds report (upstream issue #2242).
+ * `v0.0.0` (with any suffix) — what release binaries and plain `go build` source builds report (upstream issue #2242).
  */
-export function knownVersion(
-  reported: string | undefined,
-): ParsedTag | undefined {
+export function knownVersion(reported: string | undefined): ParsedTag | undefined {
   if (reported === undefined) return undefined;
   const parsed = parseTag(reported);
   if (!parsed) return undefined;
   if (
-    parsed.kind === "version" &&
+    parsed.kind === 'version' &&
     parsed.major === 0 &&
     parsed.minor === 0 &&
     parsed.patch === 0 &&
@@ -134,9 +131,9 @@ function comparePrerelease(a: PrereleaseId[], b: PrereleaseId[]): number {
     const x = a[i];
     const y = b[i];
     if (x === y) continue;
-    if (typeof x === "number" && typeof y === "number") return x - y;
-    if (typeof x === "number") return -1;
-    if (typeof y === "number") return 1;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    if (typeof x === 'number') return -1;
+    if (typeof y === 'number') return 1;
     return x < y ? -1 : 1;
   }
   return 0;
@@ -152,20 +149,11 @@ export function compareTags(
   b: ParsedTag,
   dateOf: (tag: string) => string | undefined = () => undefined,
 ): number | undefined {
-  if (a.kind === "version" && b.kind === "version")
-    return compareVersionTags(a, b);
-  const da = a.kind === "nightly" ? a.date : dateOf(a.raw)?.slice(0, 10);
-  const db = b.kind === "nightly" ? b.date : dateOf(b.raw)?.slice(0, 10);
-  if (a.kind === "nightly" && b.kind === "nightly") {
-    return da! < db!
-      ? -1
-      : da! > db!
-        ? 1
-        : a.commit === b.commit
-          ? 0
-          : a.commit < b.commit
-            ? -1
-            : 1;
+  if (a.kind === 'version' && b.kind === 'version') return compareVersionTags(a, b);
+  const da = a.kind === 'nightly' ? a.date : dateOf(a.raw)?.slice(0, 10);
+  const db = b.kind === 'nightly' ? b.date : dateOf(b.raw)?.slice(0, 10);
+  if (a.kind === 'nightly' && b.kind === 'nightly') {
+    return da! < db! ? -1 : da! > db! ? 1 : a.commit === b.commit ? 0 : a.commit < b.commit ? -1 : 1;
   }
   // A nightly built the same day as a release may be either side of it.
   if (da === undefined || db === undefined || da === db) return undefined;
@@ -180,7 +168,7 @@ export function isPrerelease(tag: string, githubFlag = false): boolean {
   if (githubFlag) return true;
   const parsed = parseTag(tag);
   if (!parsed) return false;
-  return parsed.kind === "nightly" || parsed.prerelease.length > 0;
+  return parsed.kind === 'nightly' || parsed.prerelease.length > 0;
 }
 
 /**
@@ -189,8 +177,8 @@ export function isPrerelease(tag: string, githubFlag = false): boolean {
  * compareVersionTags, never semver.compare, which would see the hotfix equal to its base.
  */
 export function toSemver(tag: VersionTag): string {
-  const pre = tag.prerelease.length > 0 ? `-${tag.prerelease.join(".")}` : "";
-  const build = tag.hotfix > 0 ? `+hotfix.${tag.hotfix}` : "";
+  const pre = tag.prerelease.length > 0 ? `-${tag.prerelease.join('.')}` : '';
+  const build = tag.hotfix > 0 ? `+hotfix.${tag.hotfix}` : '';
   return `${tag.major}.${tag.minor}.${tag.patch}${pre}${build}`;
 }
 
@@ -199,20 +187,11 @@ export function parseRange(spec: string): string | undefined {
   return semver.validRange(spec.trim()) ?? undefined;
 }
 
-export function satisfiesRange(
-  tag: VersionTag,
-  range: string,
-  includePrerelease: boolean,
-): boolean {
+export function satisfiesRange(tag: VersionTag, range: string, includePrerelease: boolean): boolean {
   return semver.satisfies(toSemver(tag), range, { includePrerelease });
 }
 
 /** Same (major, minor, patch, hotfix): a prerelease of `b`'s release line, or `b` itself. */
 export function sameBase(a: VersionTag, b: VersionTag): boolean {
-  return (
-    a.major === b.major &&
-    a.minor === b.minor &&
-    a.patch === b.patch &&
-    a.hotfix === b.hotfix
-  );
+  return a.major === b.major && a.minor === b.minor && a.patch === b.patch && a.hotfix === b.hotfix;
 }

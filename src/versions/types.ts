@@ -13,4 +13,4 @@ export interface Release {
 }
 
 /** How the target was chosen: decides whether naming a prerelease counts as opting in to it. */
-export type Selection = "latest" | "exact" | "range" | "previous";
+export type Selection = 'latest' | 'exact' | 'range' | 'previous';
