@@ -71,6 +71,8 @@ export interface RunReport {
   /** One sentence: why the run ended as it did. */
   message: string;
   dryRun: boolean;
+  /** The `environment` input, when set (names the sticky PR comment and the GitHub deployment). */
+  environment?: string;
   startedAt: string;
   finishedAt?: string;
   durationMs?: number;
@@ -84,4 +86,6 @@ export interface RunReport {
   warnings: string[];
   errors: string[];
   runUrl?: string;
+  /** Set in the `report` output when release note bodies or log lines were shortened to fit GitHub's output limit. */
+  truncated?: boolean;
 }
