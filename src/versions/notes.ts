@@ -100,9 +100,9 @@ export function toReleaseNote(release: Release): ReleaseNote {
 
 /**
  * The releases strictly after `current` up to and including `target`, oldest first. Prereleases in
- * between are left out unless they belong to the target's own line (the rc notes of a final release);
- * the bed's fault builds and abandoned alphas are not part of the path. When the order cannot be told
- * (unknown current version, nightlies) only the target itself is returned.
+ * between are left out unless they lead to the target (the rcs of a final release, rc.6 before rc.7):
+ * abandoned alphas of other lines and the bed's fault builds (`-crash`, `-badlogin`) are not on the path.
+ * When the order cannot be told (unknown current version, nightlies) only the target itself is returned.
  */
 export function releasesBetween(current: string | undefined, target: Release, releases: Release[]): Release[] {
   const from = knownVersion(current);
@@ -116,11 +116,16 @@ export function releasesBetween(current: string | undefined, target: Release, re
     const v = parseTag(release.tag);
     if (v?.kind !== 'version') continue;
     if (compareVersionTags(v, from) <= 0 || compareVersionTags(v, to) > 0) continue;
-    if (isPrerelease(release.tag, release.prerelease) && !sameBase(v, to)) continue;
+    if (isPrerelease(release.tag, release.prerelease) && !onTargetLine(v, to)) continue;
     between.push({ release, version: v });
   }
   if (!between.some((b) => b.release.tag === target.tag)) between.push({ release: target, version: to });
   return between.sort((a, b) => compareVersionTags(a.version, b.version)).map((b) => b.release);
+}
+
+function onTargetLine(v: VersionTag, target: VersionTag): boolean {
+  if (!sameBase(v, target)) return false;
+  return target.prerelease.length === 0 || v.prerelease[0] === target.prerelease[0];
 }
 
 /**
