@@ -49,9 +49,12 @@ export function quoteLines(ctx: Pick<CheckContext, 'settings' | 'state'>, lines:
   return out;
 }
 
-/** Non-empty log lines; docker and journald output may use CRLF. */
+/** Non-empty log lines without colour codes (the ready banner is coloured); output may use CRLF. */
 export function logLines(text: string): string[] {
-  return text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  return text
+    .replace(ANSI, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
 }
 
 /** The last lines of the logs, for "it crashed, here is why". */

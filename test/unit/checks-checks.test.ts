@@ -151,6 +151,12 @@ describe('migration', () => {
     expect(r).toMatchObject({ status: 'pass', detail: expect.stringMatching(/ready in 812 ms/) });
   });
 
+  test('the coloured banner as New API prints it (ANSI codes, two spaces) is recognised', async () => {
+    const logs = '[SYS] x | database migration started \n\n  \x1b[32mNew API v0.10.3\x1b[0m  ready in 4 ms\n';
+    const r = await migrationCheck.run(makeCtx(new FakeNewApi(), { logs }));
+    expect(r).toMatchObject({ status: 'pass', detail: 'migrated; New API v0.10.3  ready in 4 ms' });
+  });
+
   test('migration started, then [FATAL]: fail with the line', async () => {
     const logs = '[SYS] x | database migration started\n[FATAL] x | [failed to initialize database: table channels]';
     const r = await migrationCheck.run(makeCtx(new FakeNewApi(), { logs }));
