@@ -38,6 +38,6 @@ export function commandText(cmd: RemoteCommand, sudo: boolean): string {
   if ((cmd.argv === undefined) === (cmd.script === undefined)) {
     throw new Error(`remote command "${cmd.label}" must set exactly one of argv and script`);
   }
-  const c = sudo && cmd.privileged ? sudoWrap(cmd) : cmd;
-  return 'argv' in c && c.argv ? shellJoin(c.argv) : (c.script as string);
+  const c: { argv?: string[]; script?: string } = sudo && cmd.privileged ? sudoWrap(cmd) : cmd;
+  return c.argv ? shellJoin(c.argv) : (c.script as string);
 }
