@@ -81,9 +81,11 @@ do_finalize() (
 set -eu
 ${scripts.finalize}
 )
+# Each body runs as a plain command, never as an if/! condition: sh ignores set -e inside conditions.
 revert_now() {
   say reverting
-  if do_revert >> "$D/step.log" 2>&1; then say "$1"; else say revert-failed; fi
+  do_revert >> "$D/step.log" 2>&1
+  if [ $? -eq 0 ]; then say "$1"; else say revert-failed; fi
 }
 mode="$1"
 echo $$ > "$D/pid"
@@ -91,7 +93,8 @@ case "$mode" in
 apply)
   rm -f "$D/verdict"
   say applying
-  if ! do_apply >> "$D/step.log" 2>&1; then revert_now apply-failed-reverted; exit 1; fi
+  do_apply >> "$D/step.log" 2>&1
+  if [ $? -ne 0 ]; then revert_now apply-failed-reverted; rm -f "$D/pid"; exit 1; fi
   say applied
   deadline=$(( $(date +%s) + ${Math.max(1, Math.floor(verdictDeadlineSeconds))} ))
   verdict=timeout
@@ -107,7 +110,8 @@ apply)
 revert) revert_now reverted ;;
 finalize)
   say finalizing
-  if do_finalize >> "$D/step.log" 2>&1; then say finalized; else say finalize-failed; fi
+  do_finalize >> "$D/step.log" 2>&1
+  if [ $? -eq 0 ]; then say finalized; else say finalize-failed; fi
   ;;
 esac
 rm -f "$D/pid"

@@ -3,11 +3,7 @@
  * rollout as data. A dry run prints exactly this; the executor walks exactly this.
  */
 import type { HostSpec, Settings } from '../settings.js';
-
-export type HostDecision =
-  | { kind: 'update'; from?: string }
-  | { kind: 'up-to-date'; version: string }
-  | { kind: 'refused'; reason: string };
+import type { HostDecision } from '../versions/gates.js';
 
 export interface PlannedNode {
   host: HostSpec;
@@ -17,7 +13,6 @@ export interface PlannedNode {
 }
 
 export interface Plan {
-  target: string;
   /** Nodes changed together; batches run one after another. */
   batches: PlannedNode[][];
   upToDate: { host: HostSpec; version: string }[];
@@ -57,24 +52,22 @@ export function nodeSteps(host: HostSpec, settings: Settings): string[] {
   ];
 }
 
-export function buildPlan(
-  settings: Settings,
-  target: string,
-  decisions: Map<string, HostDecision>,
-): Plan {
+/** The gates' decisions (one per host, refused ones left out by the caller's verdict) in rollout order. */
+export function buildPlan(settings: Settings, decisions: HostDecision[]): Plan {
   const toUpdate: PlannedNode[] = [];
   const upToDate: Plan['upToDate'] = [];
   for (const host of settings.hosts) {
-    const d = decisions.get(host.name);
-    if (!d || d.kind === 'refused') continue;
-    if (d.kind === 'up-to-date') upToDate.push({ host, version: d.version });
-    else toUpdate.push({ host, from: d.from, to: target, steps: nodeSteps(host, settings) });
+    const d = decisions.find((x) => x.host === host.name);
+    if (!d || d.action === 'refused') continue;
+    if (d.action === 'up-to-date') upToDate.push({ host, version: d.current ?? d.target });
+    else toUpdate.push({ host, from: d.current, to: d.target, steps: nodeSteps(host, settings) });
   }
+  const targets = [...new Set(toUpdate.map((n) => n.to))];
   const batches = orderBatches(toUpdate, settings.order, settings.batchSize);
   const sharedDatabaseBackup = settings.backup && settings.hosts.length > 1 && toUpdate.length > 0;
   const lines: string[] = [];
   if (toUpdate.length > 0) {
-    lines.push(`Target ${target}; order ${settings.order}, batch size ${settings.batchSize}.`);
+    lines.push(`Target ${targets.join(', ')}; order ${settings.order}, batch size ${settings.batchSize}.`);
     lines.push(`Pre-pull / pre-build on ${toUpdate.map((n) => n.host.name).join(', ')} while the old version serves.`);
     if (sharedDatabaseBackup) lines.push('Back up the shared database once, before the first node.');
     batches.forEach((batch, i) => {
@@ -89,5 +82,5 @@ export function buildPlan(
     lines.push('When every node passed: remove the kept old containers/binaries, keep the previous image.');
   }
   for (const u of upToDate) lines.push(`${u.host.name}: already on ${u.version}, skipped.`);
-  return { target, batches, upToDate, sharedDatabaseBackup, lines };
+  return { batches, upToDate, sharedDatabaseBackup, lines };
 }

@@ -1,4 +1,5 @@
-import { buildPlan, orderBatches, type HostDecision } from '../../src/rollout/plan.js';
+import { buildPlan, orderBatches } from '../../src/rollout/plan.js';
+import type { HostDecision } from '../../src/versions/gates.js';
 import type { HostSpec, Settings } from '../../src/settings.js';
 
 const host = (name: string, role: 'master' | 'slave', extra: Partial<HostSpec> = {}): HostSpec => ({
@@ -44,13 +45,13 @@ describe('buildPlan', () => {
   } as unknown as Settings;
 
   it('skips hosts already on the target and lists them', () => {
-    const d = new Map<string, HostDecision>([
-      ['m', { kind: 'update', from: 'v0.9.1' }],
-      ['s1', { kind: 'up-to-date', version: 'v0.9.2' }],
-      ['s2', { kind: 'update', from: 'v0.9.1' }],
-      ['s3', { kind: 'update', from: 'v0.9.1' }],
-    ]);
-    const plan = buildPlan(settings, 'v0.9.2', d);
+    const d: HostDecision[] = [
+      { host: 'm', action: 'update', current: 'v0.9.1', target: 'v0.9.2' },
+      { host: 's1', action: 'up-to-date', current: 'v0.9.2', target: 'v0.9.2' },
+      { host: 's2', action: 'update', current: 'v0.9.1', target: 'v0.9.2' },
+      { host: 's3', action: 'update', current: 'v0.9.1', target: 'v0.9.2' },
+    ];
+    const plan = buildPlan(settings, d);
     expect(names(plan.batches)).toEqual([['m'], ['s2'], ['s3']]);
     expect(plan.upToDate.map((u) => u.host.name)).toEqual(['s1']);
     expect(plan.sharedDatabaseBackup).toBe(true);
@@ -60,7 +61,7 @@ describe('buildPlan', () => {
 
   it('lists backup, swap, checks and stability for each node, and the hooks when given', () => {
     const hooked = { ...settings, hosts: [host('m', 'master', { preUpdate: 'drain', postUpdate: 'undrain' })] } as Settings;
-    const plan = buildPlan(hooked, 'v1', new Map([['m', { kind: 'update', from: 'v0' } as HostDecision]]));
+    const plan = buildPlan(hooked, [{ host: 'm', action: 'update', current: 'v0', target: 'v1' }]);
     expect(plan.batches[0][0].steps).toEqual([
       'pre-update command',
       'baseline (status, version, channels)',
@@ -73,8 +74,8 @@ describe('buildPlan', () => {
   });
 
   it('plans nothing when every host is up to date', () => {
-    const d = new Map<string, HostDecision>(cluster.map((h) => [h.name, { kind: 'up-to-date', version: 'v1' }]));
-    const plan = buildPlan(settings, 'v1', d);
+    const d: HostDecision[] = cluster.map((h) => ({ host: h.name, action: 'up-to-date', current: 'v1', target: 'v1' }));
+    const plan = buildPlan(settings, d);
     expect(plan.batches).toEqual([]);
     expect(plan.sharedDatabaseBackup).toBe(false);
   });

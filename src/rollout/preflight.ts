@@ -1,0 +1,137 @@
+/**
+ * Preflight: every host, in parallel, before anything changes. Connect (host key verified), probe sudo,
+ * take the deployment lock (not in a dry run), read the node's state and the version it serves, then run
+ * the method's read-only checks for the target. Any failure anywhere stops the run before the first change.
+ */
+import { apiClient } from '../checks/newapi-client.js';
+import type { DeployMethod, NodeState, UpdateTarget } from '../methods/types.js';
+import type { HostSpec, Settings } from '../settings.js';
+import { acquireLock, type AcquiredLock, type LockOwner } from '../ssh/lock.js';
+import { probeSudo } from '../ssh/sudo.js';
+import type { Executor } from '../ssh/types.js';
+import { knownVersion, sameTag } from '../versions/tags.js';
+import { STATE_ROOT, instanceKey } from './hoststep.js';
+import type { Logger } from './ports.js';
+
+export interface PreflightDeps {
+  settings: Settings;
+  connect(host: HostSpec): Promise<Executor>;
+  methodFor(host: HostSpec): DeployMethod;
+  owner: LockOwner;
+  log: Logger;
+  /** Every credential read from a host goes here before anything can print it. */
+  addSecret(value: string): void;
+}
+
+export interface ConnectedHost {
+  host: HostSpec;
+  exec: Executor;
+  method: DeployMethod;
+  state: NodeState;
+  /** The version the node serves (undefined when unknown: v0.0.0, or no version reported). */
+  current?: string;
+  lock?: AcquiredLock;
+  /** For `version: previous`: what this action replaced here last time. */
+  previous?: string;
+}
+
+export class PreflightError extends Error {
+  constructor(
+    readonly hostName: string,
+    message: string,
+  ) {
+    super(`[${hostName}] ${message}`);
+    this.name = 'PreflightError';
+  }
+}
+
+/** Connects, locks and inspects one host. On failure, whatever it opened is handed to `cleanup`. */
+export async function inspectHost(
+  host: HostSpec,
+  deps: PreflightDeps,
+  opened: (exec: Executor, lock?: AcquiredLock) => void,
+): Promise<ConnectedHost> {
+  const { settings } = deps;
+  const exec = await deps.connect(host);
+  opened(exec);
+  if (host.sudo) await probeSudo(exec);
+  let lock: AcquiredLock | undefined;
+  if (!settings.dryRun) {
+    lock = await acquireLock(exec, deps.owner, {
+      timeoutMs: settings.lockTimeoutSeconds * 1000,
+      breakLock: settings.breakLock,
+      log: (l) => deps.log.info(l),
+    });
+    opened(exec, lock);
+  }
+  const method = deps.methodFor(host);
+  const state = await method.inspect(exec);
+  for (const s of state.secrets) deps.addSecret(s);
+  const current = await servedVersion(exec, host, settings, state, deps.log);
+  const previous = settings.version === 'previous' ? await lastReplaced(exec, host) : undefined;
+  return { host, exec, method, state, current, lock, previous };
+}
+
+/**
+ * The version the node serves: /api/status through the tunnel, cross-checked with what is deployed
+ * (image tag or `git describe`). `v0.0.0` (a source build without the version injected) is unknown, and
+ * then the deployed version is used, saying so.
+ */
+async function servedVersion(
+  exec: Executor,
+  host: HostSpec,
+  settings: Settings,
+  state: NodeState,
+  log: Logger,
+): Promise<string | undefined> {
+  let reported: string | undefined;
+  try {
+    const status = await apiClient(exec, settings).status(15_000);
+    if (!status.success) throw new Error(`/api/status answered success:false ${status.message ?? ''}`.trim());
+    reported = status.version;
+  } catch (e) {
+    throw new PreflightError(
+      host.name,
+      `New API at ${host.url} does not answer /api/status before the update (${(e as Error).message}); ` +
+        'fix the node first: the action only updates nodes that serve, so that it can prove the update worked',
+    );
+  }
+  const deployed = state.deployedVersion;
+  if (reported && knownVersion(reported)) {
+    if (deployed && knownVersion(deployed) && !sameTag(reported, deployed)) {
+      log.warn(`[${host.name}] serves ${reported} but the deployment says ${deployed}; using ${reported}`);
+    }
+    return reported;
+  }
+  if (deployed && knownVersion(deployed)) {
+    log.info(`[${host.name}] reports ${reported ?? 'no version'}; the deployment says ${deployed}`);
+    return deployed;
+  }
+  return undefined;
+}
+
+/** The `from` of the newest successful update of this instance in the host's audit log. */
+async function lastReplaced(exec: Executor, host: HostSpec): Promise<string | undefined> {
+  const r = await exec.run({
+    label: 'read the audit log',
+    script: `tail -n 500 ${STATE_ROOT}/audit.log 2>/dev/null || true`,
+    privileged: true,
+    quiet: true,
+  });
+  const key = instanceKey(host);
+  let previous: string | undefined;
+  for (const line of r.stdout.split('\n')) {
+    try {
+      const e = JSON.parse(line) as { instance?: string; result?: string; from?: string; to?: string };
+      if (e.instance === key && e.result === 'updated' && e.from) previous = e.from;
+    } catch {
+      // Not ours, or a torn line: skip.
+    }
+  }
+  return previous;
+}
+
+/** The method's read-only checks for the target: tools present, image tag exists, no leftovers in the way. */
+export async function checkTarget(node: ConnectedHost, target: UpdateTarget): Promise<void> {
+  for (const cmd of node.method.preflight(node.state, target)) await node.exec.run(cmd);
+}
