@@ -1,2 +1,0 @@
-import { run } from '../../src/main.js';
-test('runs', async () => { await run(); });
