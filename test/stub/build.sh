@@ -3,7 +3,7 @@
 # embeds web/dist), then a static Go binary with the release tag injected by ldflags.
 #
 #   test/stub/build.sh <tag> <outfile>    e.g. build.sh v0.10.1 /tmp/img/new-api
-#   test/stub/build.sh --vendor           only populate vendor/ (for `go test ./...`)
+#   test/stub/build.sh --prepare          only vendor/ and web/dist (enough for `go test ./...`)
 #
 # Offline: go-sqlite3 comes from Debian (golang-github-mattn-go-sqlite3-dev) and is copied
 # into vendor/ (never committed). Installs the Debian packages it needs when they are missing.
@@ -11,7 +11,7 @@
 set -euo pipefail
 
 usage() {
-	echo "usage: $0 <tag> <outfile> | $0 --vendor" >&2
+	echo "usage: $0 <tag> <outfile> | $0 --prepare" >&2
 	exit 2
 }
 [[ $# -ge 1 ]] || usage
@@ -60,7 +60,10 @@ ensure_packages
 exec 9>"$here/.build.lock"
 flock -w 900 9
 vendor_sqlite
-[[ $1 == --vendor ]] && exit 0
+if [[ $1 == --prepare ]]; then
+	node "$here/web/build.mjs" >&2
+	exit 0
+fi
 [[ $# -eq 2 ]] || usage
 tag=$1
 out=$(realpath -m "$2")

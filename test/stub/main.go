@@ -73,7 +73,10 @@ func main() {
 		common.FatalLog(err.Error())
 	}
 	master := os.Getenv("NODE_TYPE") != "slave"
-	db, err := initDB(build, activeFault, master, version)
+	schema := model.SchemaFor(build)
+	// Bearer logins need the login-session table whatever release forced the scheme.
+	schema.AuthSessions = schema.AuthSessions || cfg.AuthScheme == server.AuthNew
+	db, err := initDB(schema, activeFault, master, version)
 	if err != nil {
 		common.FatalLog("failed to initialize database: " + err.Error())
 	}
@@ -181,7 +184,7 @@ func configFromEnv(build common.Release, f fault.Fault, version string) (server.
 
 // initDB opens the database and, on a master, migrates it: upstream's InitDB with the bed's
 // boot-time faults and seed.
-func initDB(build common.Release, f fault.Fault, master bool, version string) (*model.DB, error) {
+func initDB(schema model.Schema, f fault.Fault, master bool, version string) (*model.DB, error) {
 	if dsn := os.Getenv("SQL_DSN"); dsn != "" && !strings.HasPrefix(dsn, "local") {
 		return nil, errors.New("SQL_DSN is set, but this stub keeps its data in SQLite only")
 	}
@@ -193,7 +196,7 @@ func initDB(build common.Release, f fault.Fault, master bool, version string) (*
 	if f == fault.EmptyDB {
 		path = ""
 	}
-	db, err := model.Open(path, model.SchemaFor(build))
+	db, err := model.Open(path, schema)
 	if err != nil {
 		return nil, err
 	}
