@@ -5,6 +5,7 @@
  */
 import type { HostSpec, Method } from '../settings.js';
 import type { Executor, RemoteCommand } from '../ssh/types.js';
+import type { ImageConfig } from './docker-recreate.js';
 
 /** Where the New API database lives, as read from the node's configuration. */
 export type DatabaseKind = 'sqlite' | 'postgres' | 'mysql';
@@ -22,6 +23,8 @@ export interface NodeState {
   containerId?: string;
   /** Raw `docker inspect` of the container (kept for the backup; contains secrets, never logged). */
   inspectJson?: string;
+  /** docker/compose: the running image's own config (its defaults are not carried over to the new image). */
+  imageConfig?: ImageConfig;
   /** New API environment as configured on the node (SQL_DSN, NODE_TYPE, SQLITE_PATH, …). */
   env: Record<string, string>;
   database: DatabaseKind;
@@ -30,13 +33,29 @@ export interface NodeState {
   /** compose: resolved compose command (`docker compose` or `docker-compose`) and file path. */
   composeCommand?: string[];
   composeFile?: string;
+  /** compose: the project name (label com.docker.compose.project) and every -f file, in order. */
+  composeProject?: string;
+  composeFiles?: string[];
+  /** compose: text of `composeFile` (the file holding the service's image line) as read, and its sha256. */
+  composeFileText?: string;
+  composeFileSha256?: string;
   /** source: current ref/commit and binary path. */
   sourceCommit?: string;
+  /** source: the branch checked out at inspect time (restored by a rollback), when not detached. */
+  sourceBranch?: string;
   binaryPath?: string;
+  /** source: the systemd unit running New API, when systemd manages it. */
+  systemdUnit?: string;
   /** Credential-looking values found on the node (must be masked before any logging). */
   secrets: string[];
   /** Leftovers of an interrupted earlier run (renamed old container, pinned compose backup, kept binary). */
   leftovers: string[];
+  /**
+   * Set by the backup when the database can only be copied while New API is stopped (SQLite without
+   * sqlite3 on the host): swap().apply runs this shell text between stopping the old process and
+   * starting the new one. It costs downtime.
+   */
+  backupWhileStopped?: string;
 }
 
 /** Container/service liveness, polled while waiting for readiness and during the stability period. */
@@ -86,4 +105,17 @@ export interface DeployMethod {
   runtimeState(exec: Executor, state: NodeState): Promise<RuntimeState>;
   /** Logs of the New API process since `sinceUnix` (seconds). */
   logs(state: NodeState, sinceUnix: number): RemoteCommand;
+}
+
+/** What a method needs beyond the host entry. */
+export interface MethodOptions {
+  /** Private registry login, done in prepare (password on stdin). */
+  registryUsername?: string;
+  registryPassword?: string;
+}
+
+/** Shell text stopping and starting the node's New API (around a database restore). */
+export interface ServiceControl {
+  stop: string;
+  start: string;
 }
