@@ -35,22 +35,28 @@ const QUOTE_MAX = 60;
  * value cannot forge log lines or workflow commands) and truncated. Never call it on a secret.
  */
 export function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  const cut = text.length > QUOTE_MAX ? `${text.slice(0, QUOTE_MAX)}…` : text;
-  return JSON.stringify(cut);
+  if (typeof value !== 'string') {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > QUOTE_MAX ? `${text.slice(0, QUOTE_MAX)}…` : text;
+  }
+  return JSON.stringify(value.length > QUOTE_MAX ? `${value.slice(0, QUOTE_MAX)}…` : value);
 }
 
-/** Levenshtein distance, for "did you mean" hints on misspelt keys and values. */
+/** Edit distance counting a swap of neighbours as one edit, for "did you mean" hints on misspelt words. */
 function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
-    prev = cur;
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }
 
 /** The closest candidate to a misspelt word, if one is close enough to be a likely typo. */
@@ -65,7 +71,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
       bestDistance = d;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(normalized.length / 3)) ? best : undefined;
+  return bestDistance <= Math.max(1, Math.floor(normalized.length / 4)) ? best : undefined;
 }
 
 /** "did you mean 'x'? " hint, or an empty string. */

@@ -134,7 +134,18 @@ export function parseRepository(where: Where, value: string): { owner: string; r
 const DOMAIN_COMPONENT = '(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])';
 const DOMAIN = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?`;
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const IMAGE = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const IMAGE_DOMAIN = new RegExp(`^${DOMAIN}$`);
+const IMAGE_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+
+/** Docker reads the first component as a registry only when it has a `.` or `:` or is `localhost`. */
+function isImageReference(value: string): boolean {
+  const slash = value.indexOf('/');
+  const first = slash < 0 ? '' : value.slice(0, slash);
+  if (/[.:]/.test(first) || first === 'localhost') {
+    return IMAGE_DOMAIN.test(first) && IMAGE_PATH.test(value.slice(slash + 1));
+  }
+  return IMAGE_PATH.test(value);
+}
 
 /** Image repository without tag, e.g. `calciumion/new-api` or `127.0.0.1:5000/calciumion/new-api`. */
 export function parseImage(where: Where, value: string): string {
@@ -146,9 +157,11 @@ export function parseImage(where: Where, value: string): string {
       'give the repository only; the tag comes from the version input',
     );
   }
-  if (value.length > 255 || !IMAGE.test(value)) {
+  if (value.length > 255 || !isImageReference(value)) {
     const lower =
-      value.toLowerCase() !== value && IMAGE.test(value.toLowerCase()) ? ' (repository paths are lower case)' : '';
+      value.toLowerCase() !== value && isImageReference(value.toLowerCase())
+        ? ' (repository paths are lower case)'
+        : '';
     fail(
       where,
       `${quote(value)} is not an image repository${lower}`,

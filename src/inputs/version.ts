@@ -20,7 +20,9 @@ export function parseVersion(value: string, origin?: string): string {
   const lower = value.toLowerCase();
   if (KEYWORDS.includes(lower)) return lower;
   if (TAG.test(value)) return value;
-  if (RANGE.test(value) && semver.validRange(value, { loose: true }) !== null) return value.replace(/\s+/g, ' ');
+  // Strict parsing: loose mode silently drops what it cannot read ("0.9 garbage" becomes 0.9.x).
+  const alternativesGiven = value.split('||').every((part) => part.trim() !== '');
+  if (RANGE.test(value) && alternativesGiven && semver.validRange(value) !== null) return value.replace(/\s+/g, ' ');
   const from = origin ? ` (${origin})` : '';
   if (SHELL.test(value)) {
     throw new InputError('version', `${quote(value)}${from} contains shell syntax`, {
