@@ -47,6 +47,8 @@ const MD_ENTITIES: Record<string, string> = {
  * Newlines become `<br>` so one value never breaks a table row or list item.
  */
 export function md(text: string): string {
+  // Most values (names, versions, durations) contain nothing to escape.
+  if (/^[A-Za-z][A-Za-z0-9 ,.:/=+-]*$/.test(text)) return text;
   return (
     stripControl(text)
       .replace(/[&<>"'`|\\*_~[\]$]/g, (c) => MD_ENTITIES[c] ?? c)

@@ -37,7 +37,14 @@ export interface SummaryOptions {
   maxBytes?: number;
 }
 
-/** Extra bytes granted to the release notes and to log-like blocks on top of their truncated form. */
+/**
+ * The summary is built once as a list of Markdown blocks (joined by blank lines). Blocks whose size
+ * depends on the room left, log-like code blocks and the release notes, are slots filled per budget;
+ * any block boundary is a safe place to cut.
+ */
+type Block = string | { log: readonly string[] } | { notes: readonly ReleaseNote[] };
+
+/** Extra bytes granted to the release notes and to the log-like blocks on top of their shortest form. */
 interface Budget {
   notes: number;
   logs: number;
@@ -49,35 +56,49 @@ interface Budget {
  */
 export function renderSummary(report: RunReport, options: SummaryOptions = {}): string {
   const max = options.maxBytes ?? SUMMARY_BUDGET_BYTES;
-  const render = (budget: Budget): string => joinSections(composeSummary(report, budget));
+  const blocks = summaryBlocks(report);
+  const render = (budget: Budget): string[] => fillBlocks(blocks, budget);
+  const size = (filled: readonly string[]): number => filled.reduce((n, b) => n + bytes(b) + 2, 0);
   const full = render({ notes: Infinity, logs: Infinity });
-  if (bytes(full) <= max) return full;
-  const withoutNotes = bytes(render({ notes: 0, logs: Infinity }));
-  if (withoutNotes <= max) return render({ notes: max - withoutNotes, logs: Infinity });
-  const bare = bytes(render({ notes: 0, logs: 0 }));
-  if (bare <= max) return render({ notes: 0, logs: max - bare });
-  return cutSections(composeSummary(report, { notes: 0, logs: 0 }), max);
+  if (size(full) <= max) return joinBlocks(full);
+  const withoutNotes = size(render({ notes: 0, logs: Infinity }));
+  if (withoutNotes <= max) return joinBlocks(render({ notes: max - withoutNotes, logs: Infinity }));
+  const bare = render({ notes: 0, logs: 0 });
+  if (size(bare) <= max) return joinBlocks(render({ notes: 0, logs: max - size(bare) }));
+  return cutBlocks(bare, max);
 }
 
-function joinSections(sections: readonly string[]): string {
-  return `${sections.join('\n\n')}\n`;
+function joinBlocks(blocks: readonly string[]): string {
+  return `${blocks.join('\n\n')}\n`;
 }
 
-function composeSummary(report: RunReport, budget: Budget): string[] {
-  const allowance = logAllowances(report, budget.logs);
-  const sections = [
+function summaryBlocks(report: RunReport): Block[] {
+  return [
     headline(report),
-    listSection('Errors', report.errors),
+    ...listSection('Errors', report.errors),
     planSection(report),
     hostTable(report, report.hosts),
-    checksSection(report, allowance),
-    troubleSection(report, allowance),
-    recoverySection(report),
+    ...checksSection(report),
+    ...troubleSection(report),
+    ...recoverySection(report),
     backupsSection(report),
-    notesSection(report.releaseNotes, budget.notes),
-    listSection('Warnings', report.warnings),
-  ];
-  return sections.filter((s) => s !== '');
+    report.releaseNotes.length > 0 ? { notes: report.releaseNotes } : '',
+    ...listSection('Warnings', report.warnings),
+  ].filter((b) => b !== '');
+}
+
+function fillBlocks(blocks: readonly Block[], budget: Budget): string[] {
+  const logs = blocks.flatMap((b) => (typeof b === 'object' && 'log' in b ? [b.log] : []));
+  const grants = allocate(
+    logs.map((lines) => lines.reduce((n, l) => n + bytes(clip(l, LINE_MAX)) + 1, 0)),
+    budget.logs,
+  );
+  let next = 0;
+  return blocks.map((b) => {
+    if (typeof b === 'string') return b;
+    if ('notes' in b) return notesSection(b.notes, budget.notes);
+    return mdCodeBlock(fitLog(b.log, grants[next++] ?? 0));
+  });
 }
 
 /** The sticky PR comment: marker, headline, per-host table, what failed, and a link to the run. */
@@ -135,9 +156,9 @@ function metaLine(report: RunReport): string {
   return `<sub>${facts.filter(Boolean).join(' · ')}</sub>`;
 }
 
-function listSection(title: string, items: readonly string[]): string {
-  if (items.length === 0) return '';
-  return [`### ${title}`, items.map((i) => `- ${md(clip(i, FIELD_MAX))}`).join('\n')].join('\n\n');
+function listSection(title: string, items: readonly string[]): string[] {
+  if (items.length === 0) return [];
+  return [`### ${title}`, items.map((i) => `- ${md(clip(i, FIELD_MAX))}`).join('\n')];
 }
 
 function planSection(report: RunReport): string {
@@ -163,20 +184,6 @@ function hostTable(report: RunReport, hosts: readonly HostReport[]): string {
     '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
-}
-
-/** Bytes each log-like block (failed checks' evidence, troubled hosts' log excerpts) may use. */
-type Allowances = Map<readonly string[], number>;
-
-function logAllowances(report: RunReport, total: number): Allowances {
-  const blocks: (readonly string[])[] = [];
-  for (const h of report.hosts) {
-    for (const c of h.checks) if (c.status === 'fail' && c.evidence?.length) blocks.push(c.evidence);
-    if (isTroubled(h) && h.logExcerpt?.length) blocks.push(h.logExcerpt);
-  }
-  const sizes = blocks.map((lines) => lines.reduce((n, l) => n + bytes(clip(l, LINE_MAX)) + 1, 0));
-  const grants = allocate(sizes, total);
-  return new Map(blocks.map((lines, i) => [lines, grants[i] ?? 0]));
 }
 
 /**
@@ -220,41 +227,37 @@ function fitLog(lines: readonly string[], allowance: number): string[] {
   return [...head, `… ${omitted} of ${clipped.length} lines omitted to fit the job summary …`, ...tail];
 }
 
-function checksSection(report: RunReport, allowance: Allowances): string {
+function checksSection(report: RunReport): Block[] {
   const hosts = report.hosts.filter((h) => h.checks.length > 0);
-  if (hosts.length === 0) return '';
-  const parts = ['### Checks'];
+  if (hosts.length === 0) return [];
+  const blocks: Block[] = ['### Checks'];
   for (const h of hosts) {
-    parts.push(`#### ${md(h.name)}`);
-    parts.push(['| | Check | Detail |', '|---|---|---|', ...h.checks.map((c) => checkRow(c))].join('\n'));
+    blocks.push(`#### ${md(h.name)}`);
+    blocks.push(['| | Check | Detail |', '|---|---|---|', ...h.checks.map((c) => checkRow(c))].join('\n'));
     for (const c of h.checks) {
       if (c.status !== 'fail' || !c.evidence?.length) continue;
-      parts.push(`${md(c.name)} evidence:`);
-      parts.push(mdCodeBlock(fitLog(c.evidence, allowance.get(c.evidence) ?? 0)));
+      blocks.push(`${md(c.name)} evidence:`, { log: c.evidence });
     }
   }
-  return parts.join('\n\n');
+  return blocks;
 }
 
 function checkRow(c: CheckResult): string {
   return `| ${checkLook(c.status).emoji} | ${md(c.name)} | ${md(clip(c.detail, FIELD_MAX))} |`;
 }
 
-function troubleSection(report: RunReport, allowance: Allowances): string {
+function troubleSection(report: RunReport): Block[] {
   const hosts = report.hosts.filter(isTroubled);
-  if (hosts.length === 0) return '';
-  const parts = ['### What went wrong'];
+  if (hosts.length === 0) return [];
+  const blocks: Block[] = ['### What went wrong'];
   for (const h of hosts) {
     const look = outcomeLook(h.outcome);
-    parts.push(`#### ${look.emoji} ${md(h.name)}: ${look.label}`);
+    blocks.push(`#### ${look.emoji} ${md(h.name)}: ${look.label}`);
     const said = [h.error ? md(clip(h.error, FIELD_MAX)) : '', md(rollbackSentence(h, report.version) ?? '')];
-    if (said.some(Boolean)) parts.push(said.filter(Boolean).join('<br>'));
-    if (h.logExcerpt?.length) {
-      parts.push('Log lines:');
-      parts.push(mdCodeBlock(fitLog(h.logExcerpt, allowance.get(h.logExcerpt) ?? 0)));
-    }
+    if (said.some(Boolean)) blocks.push(said.filter(Boolean).join('<br>'));
+    if (h.logExcerpt?.length) blocks.push('Log lines:', { log: h.logExcerpt });
     if (h.steps.length > 0) {
-      parts.push(
+      blocks.push(
         h.steps
           .map((s) => {
             const detail = s.detail ? `: ${md(clip(firstLine(s.detail), 300))}` : '';
@@ -264,18 +267,15 @@ function troubleSection(report: RunReport, allowance: Allowances): string {
       );
     }
   }
-  return parts.join('\n\n');
+  return blocks;
 }
 
-function recoverySection(report: RunReport): string {
+function recoverySection(report: RunReport): string[] {
   const hosts = report.hosts.filter((h) => h.manualRecovery?.length);
-  if (hosts.length === 0) return '';
-  const parts = ['### 🚨 Manual recovery needed'];
-  for (const h of hosts) {
-    parts.push(`On **${md(h.name)}**, run:`);
-    parts.push(mdCodeBlock(h.manualRecovery ?? [], 'sh'));
-  }
-  return parts.join('\n\n');
+  if (hosts.length === 0) return [];
+  const blocks = ['### 🚨 Manual recovery needed'];
+  for (const h of hosts) blocks.push(`On **${md(h.name)}**, run:`, mdCodeBlock(h.manualRecovery ?? [], 'sh'));
+  return blocks;
 }
 
 function backupsSection(report: RunReport): string {
@@ -291,9 +291,9 @@ function backupsSection(report: RunReport): string {
 
 function notesSection(notes: readonly ReleaseNote[], allowance: number): string {
   if (notes.length === 0) return '';
+  // Highlights (breaking changes, migrations, manual steps) are never cut; the full texts are.
   const highlights = notes.flatMap((n) => n.highlights.map((line) => `- ${mdCode(n.tag)} ${md(clip(line, LINE_MAX))}`));
   const lines: string[] = [];
-  if (highlights.length > 0) lines.push('**Highlights**', '', ...highlights, '');
   for (const n of notes) {
     const title = n.name && n.name !== n.tag ? `${n.tag}: ${n.name}` : n.tag;
     lines.push(`#### ${mdLink(title, n.url)}${n.prerelease ? ' (prerelease)' : ''}`, '', ...noteBody(n.body), '');
@@ -301,20 +301,24 @@ function notesSection(notes: readonly ReleaseNote[], allowance: number): string 
   const count = `${notes.length} release${notes.length === 1 ? '' : 's'}`;
   const lit =
     highlights.length > 0 ? `, ${highlights.length} highlighted line${highlights.length === 1 ? '' : 's'}` : '';
-  const head = `<details><summary>Release notes (${count}${lit})</summary>`;
   const kept = fitLines(lines, allowance);
-  const cut =
-    kept.length < lines.length
+  const links = notes
+    .slice(0, 20)
+    .map((n) => mdLink(n.tag, n.url))
+    .join(', ');
+  return [
+    `<details><summary>Release notes (${count}${lit})</summary>`,
+    '',
+    ...(highlights.length > 0 ? ['**Highlights**', '', ...highlights, ''] : []),
+    ...kept,
+    ...(kept.length < lines.length
       ? [
-          '',
-          `*Release notes cut to fit the job summary. Read them on GitHub: ${notes
-            .slice(0, 20)
-            .map((n) => mdLink(n.tag, n.url))
-            .join(', ')}${notes.length > 20 ? ', …' : ''}*`,
+          `*Release notes cut to fit the job summary. Read them on GitHub: ${links}${notes.length > 20 ? ', …' : ''}*`,
           '',
         ]
-      : [];
-  return [head, '', ...kept, ...cut, '</details>'].join('\n');
+      : []),
+    '</details>',
+  ].join('\n');
 }
 
 /**
@@ -326,6 +330,8 @@ function noteBody(body: string): string[] {
     const line = raw.trimEnd();
     const heading = /^\s*#{1,6}\s+(.*)$/.exec(line);
     if (heading) return `**${md(clip(heading[1] ?? '', LINE_MAX))}**`;
+    const ordered = /^\s*(\d{1,9})[.)]\s+(.*)$/.exec(line);
+    if (ordered) return `${ordered[1] ?? '1'}. ${md(clip(ordered[2] ?? '', LINE_MAX))}`;
     const bullet = /^(\s*)[-*+]\s+(.*)$/.exec(line);
     if (bullet)
       return `${'  '.repeat(Math.min(3, Math.floor((bullet[1] ?? '').length / 2)))}- ${md(clip(bullet[2] ?? '', LINE_MAX))}`;
@@ -344,18 +350,19 @@ function fitLines(lines: readonly string[], allowance: number): string[] {
   return kept;
 }
 
-/** Last resort when even the bare report is too big (thousands of hosts): whole sections until full. */
-function cutSections(sections: readonly string[], max: number): string {
-  const note = '*The rest of this report was cut to fit the job summary; the `report` output has it all.*';
+/** Last resort when even the bare report is too big (thousands of hosts): whole blocks until full. */
+function cutBlocks(blocks: readonly string[], max: number): string {
+  const note =
+    '*The rest of this report was cut to fit the job summary; the <code>report</code> output has all of it.*';
   const room = max - bytes(note) - 3;
   const kept: string[] = [];
   let used = 0;
-  for (const s of sections) {
-    if (used + bytes(s) + 2 > room) {
-      // Tables and lists stay valid when cut between lines; anything else is dropped whole.
-      if (!s.includes('```') && !s.includes('<details>')) {
+  for (const b of blocks) {
+    if (used + bytes(b) + 2 > room) {
+      // A table or list stays valid when cut between lines; anything else is dropped whole.
+      if (!b.includes('```') && !b.includes('<details>')) {
         const lines: string[] = [];
-        for (const line of s.split('\n')) {
+        for (const line of b.split('\n')) {
           used += bytes(line) + 1;
           if (used > room) break;
           lines.push(line);
@@ -364,10 +371,10 @@ function cutSections(sections: readonly string[], max: number): string {
       }
       break;
     }
-    kept.push(s);
-    used += bytes(s) + 2;
+    kept.push(b);
+    used += bytes(b) + 2;
   }
-  return joinSections([...kept, note]);
+  return joinBlocks([...kept, note]);
 }
 
 function firstLine(text: string): string {

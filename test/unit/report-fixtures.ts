@@ -274,6 +274,7 @@ export const rollbackFailed: RunReport = base({
 });
 
 const script = '<script>alert(1)</script>';
+/** Every kind of text a host or an upstream release could send to break out of its place. */
 export const hostile: RunReport = base({
   result: 'failed',
   version: 'v0.10.1`|<b>',
@@ -296,10 +297,7 @@ export const hostile: RunReport = base({
           evidence: ['```', '</details>', '@org/team <img src=x onerror=alert(1)>'],
         },
       ],
-      logExcerpt: Array.from(
-        { length: 10_000 },
-        (_, i) => `line ${i} ${script} \u001b[31mred\u001b[0m ::set-output name=x::y`,
-      ),
+      logExcerpt: [`${script} \u001b[31mred\u001b[0m`, '::set-output name=x::y', '    ```', '~~~'],
       error: `# Heading?\n<details><summary>x</summary>\n@org/team ${script}`,
     },
   ],
@@ -309,9 +307,24 @@ export const hostile: RunReport = base({
       name: '[x](javascript:alert(1))',
       url: 'javascript:alert(1)',
       prerelease: false,
-      body: Array.from({ length: 20_000 }, (_, i) => `- note ${i} ${script} @org/team`).join('\n'),
+      body: `# ${script}\n- @org/team ![img](https://evil.example/x.png)\n</details>\n1. ordered`,
       highlights: [`${script} migration`],
     },
   ],
   warnings: ['::error::forged annotation'],
+});
+
+/** A crash-looping node's 10,000 log lines and a release with 20,000 lines of notes. */
+export const huge: RunReport = base({
+  ...hostile,
+  hosts: hostile.hosts.map((h) => ({
+    ...h,
+    logExcerpt: Array.from({ length: 10_000 }, (_, i) => `line ${i} [FATAL] ${script} ${'x'.repeat(100)}`),
+  })),
+  releaseNotes: [
+    {
+      ...(hostile.releaseNotes[0] as RunReport['releaseNotes'][number]),
+      body: Array.from({ length: 20_000 }, (_, i) => `- note ${i} ${script} @org/team`).join('\n'),
+    },
+  ],
 });
