@@ -19,6 +19,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	// Scratch images have no zoneinfo; the guide's -e TZ=Asia/Shanghai must still apply.
+	_ "time/tzdata"
 
 	"github.com/QuantumNous/new-api/common"
 	"github.com/QuantumNous/new-api/fault"
@@ -143,6 +145,7 @@ func configFromEnv(build common.Release, f fault.Fault, version string) (server.
 		VersionHeader: build.AtLeast("v0.10.0"),
 		Paged:         build.AtLeast("v0.8.5.2"),
 		Require2FA:    common.GetEnvOrDefaultBool("STUB_REQUIRE_2FA", false),
+		RelayDelay:    common.GetEnvSeconds("STUB_RELAY_DELAY_SECONDS", 0),
 		SessionSecret: []byte(os.Getenv("SESSION_SECRET")),
 	}
 	if build.AtLeast("v0.10.0") {

@@ -130,6 +130,7 @@ func TestChannelsOffDisablesEnabledChannelsAfterBoot(t *testing.T) {
 	if r := p.get("/v1/models", "Authorization", "Bearer "+seedKey).expect(t, 200); len(at(r.body, "data").([]any)) != 0 {
 		t.Fatalf("models of disabled channels: %s", r.raw)
 	}
+	p.call(http.MethodPost, "/v1/chat/completions", map[string]string{"model": "gpt-4o"}, "Authorization", "Bearer "+seedKey).expect(t, 503)
 	logs := p.get(fmt.Sprintf("/api/log/?type=5&start_timestamp=%d", since), admin...)
 	if at(logs.body, "data", "total") != 3.0 {
 		t.Fatalf("error logs: %s", logs.raw)

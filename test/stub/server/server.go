@@ -32,6 +32,7 @@ type Config struct {
 	Paged         bool // channel and log lists as {items,total,page,page_size} with 1-based p
 	Fault         fault.Fault
 	Require2FA    bool
+	RelayDelay    time.Duration // how long /v1/chat/completions takes
 
 	SessionSecret []byte
 	// FrontendBaseURL, when set, answers every non-API route with a 301 there (slaves only,
@@ -92,6 +93,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		notFound(w, r)
 	case path == "/v1/models" && r.Method == http.MethodGet:
 		s.listModels(w, r)
+	case path == "/v1/chat/completions" && r.Method == http.MethodPost:
+		s.chatCompletions(w, r)
 	case strings.HasPrefix(path, "/v1/"):
 		notFound(w, r)
 	case s.FrontendBaseURL != "":

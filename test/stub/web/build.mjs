@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 const dist = join(dirname(fileURLToPath(import.meta.url)), 'dist');
 mkdirSync(dist, { recursive: true });
 
-const script = `fetch('/api/status')
+// The generated file sits in the repository's lint scope; it runs in a browser.
+const script = `/* global fetch, document */
+fetch('/api/status')
   .then((r) => r.json())
   .then((s) => {
     document.getElementById('version').textContent = s.data.version;
