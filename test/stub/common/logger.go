@@ -57,11 +57,11 @@ func write(toErr bool, s string) {
 	}
 }
 
-func Now() string { return time.Now().Format(timeLayout) }
+func now() string { return time.Now().Format(timeLayout) }
 
-func SysLog(s string) { WriteOut(fmt.Sprintf("[SYS] %v | %s \n", Now(), s)) }
+func SysLog(s string) { WriteOut(fmt.Sprintf("[SYS] %v | %s \n", now(), s)) }
 
-func SysError(s string) { WriteErr(fmt.Sprintf("[SYS] %v | %s \n", Now(), s)) }
+func SysError(s string) { WriteErr(fmt.Sprintf("[SYS] %v | %s \n", now(), s)) }
 
 // FatalLog prints upstream's shape, `[FATAL] <time> | [<message>]` (a slice printed with %v),
 // and exits 1.
@@ -70,7 +70,7 @@ func FatalLog(v ...any) {
 	os.Exit(1)
 }
 
-func FatalLine(v ...any) string { return fmt.Sprintf("[FATAL] %v | %v \n", Now(), v) }
+func FatalLine(v ...any) string { return fmt.Sprintf("[FATAL] %v | %v \n", now(), v) }
 
 // LogStartupSuccess prints upstream's banner (since v0.9.1) verbatim, ANSI colour codes
 // included: log parsers must cope with them exactly as with the real server.

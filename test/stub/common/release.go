@@ -10,7 +10,6 @@ import (
 // the numeric core decides which behaviour a build has, the suffix names a prerelease
 // or, in the test bed, a fault variant.
 type Release struct {
-	Tag    string
 	Core   []int
 	Suffix string
 }
@@ -18,7 +17,7 @@ type Release struct {
 // ParseRelease never fails: a tag without a numeric core (a nightly, or empty) has a nil Core
 // and counts as the newest code.
 func ParseRelease(tag string) Release {
-	r := Release{Tag: tag}
+	var r Release
 	body := strings.TrimPrefix(strings.TrimSpace(tag), "v")
 	core := body
 	if i := strings.IndexByte(body, '-'); i >= 0 {
@@ -27,7 +26,7 @@ func ParseRelease(tag string) Release {
 	for _, part := range strings.Split(core, ".") {
 		n, err := strconv.Atoi(part)
 		if err != nil {
-			return Release{Tag: tag}
+			return Release{}
 		}
 		r.Core = append(r.Core, n)
 	}

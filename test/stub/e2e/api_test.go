@@ -67,7 +67,8 @@ func TestChannelTestIsCounted(t *testing.T) {
 	if r := p.get("/api/channel/test/1", admin...).expect(t, 200); at(r.body, "success") != true {
 		t.Fatalf("test: %s", r.raw)
 	}
-	if n := callCount(t, dir, "channel_test"); n != 1 {
+	p.get("/api/channel/test", admin...).expect(t, 200)
+	if n := callCount(t, dir, "channel_test"); n != 2 {
 		t.Fatalf("channel_test count %d", n)
 	}
 	contains(t, "stderr", p.stderr.String(), "PAID upstream request")

@@ -29,7 +29,9 @@ func TestSigtermDrainsInFlightRequestsThenExits(t *testing.T) {
 	p := launch(t, "v0.10.1", t.TempDir(), "STUB_RELAY_DELAY_SECONDS=1")
 	p.waitReady(5 * time.Second)
 	done := make(chan response, 1)
-	go func() { done <- p.call(http.MethodPost, "/v1/chat/completions", chat, "Authorization", "Bearer "+seedKey) }()
+	go func() {
+		done <- p.call(http.MethodPost, "/v1/chat/completions", chat, "Authorization", "Bearer "+seedKey)
+	}()
 	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
 	p.signal(syscall.SIGTERM)

@@ -1,8 +1,6 @@
 package model
 
 import (
-	"database/sql"
-	"errors"
 	"sort"
 	"strings"
 )
@@ -54,13 +52,16 @@ func (db *DB) Channels(offset, limit int) ([]Channel, int, error) {
 	return channels, total, rows.Err()
 }
 
-func (db *DB) ChannelName(id int) (string, bool, error) {
-	var name string
-	err := db.QueryRow("SELECT name FROM channels WHERE id = ?", id).Scan(&name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, nil
-	}
-	return name, err == nil, err
+func (db *DB) ChannelExists(id int) (bool, error) {
+	var n int
+	err := db.QueryRow("SELECT count(*) FROM channels WHERE id = ?", id).Scan(&n)
+	return n > 0, err
+}
+
+// MarkAllChannelsTested is what testing every channel leaves behind.
+func (db *DB) MarkAllChannelsTested(now int64, responseMs int) error {
+	_, err := db.Exec("UPDATE channels SET test_time = ?, response_time = ?", now, responseMs)
+	return err
 }
 
 func (db *DB) MarkChannelTested(id int, now int64, responseMs int) error {

@@ -1,9 +1,6 @@
 package model
 
-const (
-	LogTypeSystem = 4
-	LogTypeError  = 5
-)
+const LogTypeError = 5
 
 type Log struct {
 	ID        int    `json:"id"`

@@ -79,13 +79,13 @@ func (db *DB) UserByID(id int) (*User, error) {
 
 // RegenerateAccessToken is what GET /api/user/token does upstream: the old token stops working.
 func (db *DB) RegenerateAccessToken(userID int) (string, error) {
-	token := randomKey(32)
+	token := RandomKey(32)
 	_, err := db.Exec("UPDATE users SET access_token = ? WHERE id = ?", token, userID)
 	return token, err
 }
 
 func hashPassword(password string) string {
-	salt := randomKey(16)
+	salt := RandomKey(16)
 	return "sha256$" + salt + "$" + digest(salt, password)
 }
 
@@ -104,7 +104,8 @@ func digest(salt, password string) string {
 
 const keyAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-func randomKey(n int) string {
+// RandomKey makes tokens, salts, session ids and request ids.
+func RandomKey(n int) string {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
 		panic(err)
@@ -114,6 +115,3 @@ func randomKey(n int) string {
 	}
 	return string(b)
 }
-
-// RandomKey is used for session ids and refresh secrets.
-func RandomKey(n int) string { return randomKey(n) }

@@ -60,20 +60,32 @@ func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
 	ok(w, s.pageBody(channels, total, pg))
 }
 
-// testChannel is GET /api/channel/test/:id. On a real server it makes a REAL, PAID upstream
-// call, so the stub counts every call (stub_calls.channel_test) for tests to assert on.
+// testChannel is GET /api/channel/test/:id, and GET /api/channel/test for every channel. On a
+// real server each test is a REAL, PAID upstream request, so the stub counts every call
+// (stub_calls.channel_test) for tests to assert on, and logs it.
 func (s *Server) testChannel(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/api/channel/test/"))
-	if err != nil {
-		writeJSON(w, http.StatusOK, obj{"success": false, "message": "无效的参数"})
-		return
-	}
 	now := time.Now().Unix()
 	if err := s.DB.CountCall("channel_test", now); err != nil {
 		common.SysError("failed to count the call: " + err.Error())
 	}
+	const responseMs = 420
+	target := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/api/channel/test"), "/")
+	if target == "" {
+		common.SysError(fmt.Sprintf("WARNING: all channels tested from %s: on a real server these are PAID upstream requests", clientIP(r)))
+		if err := s.DB.MarkAllChannelsTested(now, responseMs); err != nil {
+			apiError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, obj{"success": true, "message": ""})
+		return
+	}
+	id, err := strconv.Atoi(target)
+	if err != nil {
+		writeJSON(w, http.StatusOK, obj{"success": false, "message": "无效的参数"})
+		return
+	}
 	common.SysError(fmt.Sprintf("WARNING: channel #%d tested from %s: on a real server this is a PAID upstream request", id, clientIP(r)))
-	_, found, err := s.DB.ChannelName(id)
+	found, err := s.DB.ChannelExists(id)
 	if err != nil {
 		apiError(w, err)
 		return
@@ -82,7 +94,6 @@ func (s *Server) testChannel(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, obj{"success": false, "message": "渠道不存在"})
 		return
 	}
-	const responseMs = 420
 	if err := s.DB.MarkChannelTested(id, now, responseMs); err != nil {
 		apiError(w, err)
 		return

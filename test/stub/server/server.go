@@ -122,7 +122,7 @@ func (s *Server) apiRoute(method, path string) handler {
 		return s.requireRole(model.RoleCommonUser, s.regenerateAccessToken)
 	case path == "/api/channel/" || path == "/api/channel":
 		return s.requireRole(model.RoleAdminUser, s.listChannels)
-	case strings.HasPrefix(path, "/api/channel/test/"):
+	case path == "/api/channel/test" || strings.HasPrefix(path, "/api/channel/test/"):
 		return s.requireRole(model.RoleAdminUser, s.testChannel)
 	case path == "/api/log/" || path == "/api/log":
 		return s.requireRole(model.RoleAdminUser, s.listLogs)
