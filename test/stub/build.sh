@@ -56,14 +56,20 @@ up_to_date() {
 		! -path "$here/web/node_modules/*" ! -name .build.lock -print -quit) ]]
 }
 
+# web/dist is rebuilt only when stale, so parallel builds never read a half-written file.
+build_web() {
+	[[ -f $here/web/dist/index.html && ! $here/web/build.mjs -nt $here/web/dist/index.html ]] && return
+	node "$here/web/build.mjs" >&2
+}
+
 ensure_packages
+# vendor/ and web/dist are shared: prepare them under a lock; the go builds may then run in parallel.
 exec 9>"$here/.build.lock"
 flock -w 900 9
 vendor_sqlite
-if [[ $1 == --prepare ]]; then
-	node "$here/web/build.mjs" >&2
-	exit 0
-fi
+build_web
+flock -u 9
+[[ $1 == --prepare ]] && exit 0
 [[ $# -eq 2 ]] || usage
 tag=$1
 out=$(realpath -m "$2")
@@ -71,7 +77,6 @@ if up_to_date "$out" "$tag"; then
 	echo "build.sh: $out is already $tag" >&2
 	exit 0
 fi
-node "$here/web/build.mjs" >&2
 mkdir -p "$(dirname "$out")"
 cd "$here"
 CGO_ENABLED=1 GOFLAGS=-mod=vendor GOPROXY=off go build -trimpath \
