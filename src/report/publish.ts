@@ -25,7 +25,7 @@ export async function publishReport(
   masker: Masker,
   deployment?: DeploymentRef,
 ): Promise<void> {
-  const report = redactReport(raw, [...(settings?.secrets ?? []), ...masker.values()]);
+  const report = redactReport(raw, (t) => masker.mask(t));
   writeOutputs(report);
   core.info(renderTerminal(report, { color: process.env.GITHUB_ACTIONS === 'true' || Boolean(process.stdout.isTTY) }));
   try {
@@ -45,14 +45,16 @@ async function github_(report: RunReport, settings: Settings, deployment?: Deplo
   if (deployment) {
     const state = deploymentStateFor(report.result);
     if (state) {
-      for (const w of await finishDeployment(octokit, repo, deployment, state, report.runUrl, report.message)) core.warning(w);
+      for (const w of await finishDeployment(octokit, repo, deployment, state, report.runUrl, report.message))
+        core.warning(w);
     }
   }
   const want = settings.commentOnPr;
   if (want === 'false') return;
   const pr = await findPullRequest(github.context, settings.prNumber, octokit);
   if (!pr) {
-    if (want === 'true') core.warning('comment-on-pr is true but no pull request was found for this run (set pr-number)');
+    if (want === 'true')
+      core.warning('comment-on-pr is true but no pull request was found for this run (set pr-number)');
     return;
   }
   const marker = commentMarker(settings.environment);

@@ -5,21 +5,13 @@
  */
 import type { RunReport } from './types.js';
 
-const MASK = '***';
-
-/** A copy of `report` with every occurrence of every secret (and of each line of a multi-line one) masked. */
-export function redactReport(report: RunReport, secrets: readonly string[]): RunReport {
-  const needles = [...new Set(secrets.flatMap((s) => [s, ...s.split(/\r?\n/)]).map((s) => s.trim()))]
-    .filter((s) => s.length > 0)
-    // Longest first, so a secret containing another is masked whole.
-    .sort((a, b) => b.length - a.length);
-  if (needles.length === 0) return report;
-  const scrub = (text: string): string => needles.reduce((t, n) => t.split(n).join(MASK), text);
+/** A copy of `report` with `mask` (the run's Masker) applied to every string in it, keys included. */
+export function redactReport(report: RunReport, mask: (text: string) => string): RunReport {
   const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') return scrub(value);
+    if (typeof value === 'string') return mask(value);
     if (Array.isArray(value)) return value.map(walk);
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k), walk(v)]));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [mask(k), walk(v)]));
     }
     return value;
   };
