@@ -13,7 +13,7 @@ export interface ReleaseSource {
   owner: string;
   repo: string;
   token?: string;
-  /** For the whole listing; a hung API must not hang the run before anything was touched. */
+  /** For the whole operation, all pages included: a hung API must not hang the run. */
   timeoutMs?: number;
 }
 
@@ -42,9 +42,16 @@ export function toRelease(r: GitHubReleaseObject): Release {
   };
 }
 
+/** A client for one operation, every request of which (all pages included) shares one deadline. */
 function client(src: ReleaseSource) {
   const baseUrl = src.apiUrl.replace(/\/+$/, '');
-  return src.token ? getOctokit(src.token, { baseUrl }) : new GitHub({ baseUrl });
+  const octokit = src.token ? getOctokit(src.token, { baseUrl }) : new GitHub({ baseUrl });
+  const signal = AbortSignal.timeout(src.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  // Set through a hook: octokit.paginate drops per-call request options.
+  octokit.hook.before('request', (options) => {
+    options.request = { ...options.request, signal };
+  });
+  return octokit;
 }
 
 /** Every published release of the repository, drafts excluded, in the API's order (newest first). */
@@ -55,7 +62,6 @@ export async function listReleases(src: ReleaseSource): Promise<Release[]> {
       owner: src.owner,
       repo: src.repo,
       per_page: 100,
-      request: deadline(src),
     });
     return all.filter((r) => !r.draft).map(toRelease);
   } catch (err) {
@@ -71,7 +77,6 @@ export async function getReleaseByTag(src: ReleaseSource, tag: string): Promise<
       owner: src.owner,
       repo: src.repo,
       tag,
-      request: deadline(src),
     });
     return data.draft ? undefined : toRelease(data);
   } catch (err) {
@@ -82,16 +87,11 @@ export async function getReleaseByTag(src: ReleaseSource, tag: string): Promise<
     await octokit.rest.repos.get({
       owner: src.owner,
       repo: src.repo,
-      request: deadline(src),
     });
   } catch (err) {
     throw describeError(err, src, `read release ${tag} of`);
   }
   return undefined;
-}
-
-function deadline(src: ReleaseSource): { signal: AbortSignal } {
-  return { signal: AbortSignal.timeout(src.timeoutMs ?? DEFAULT_TIMEOUT_MS) };
 }
 
 function statusOf(err: unknown): number | undefined {
@@ -114,8 +114,11 @@ function describeError(err: unknown, src: ReleaseSource, action: string): Error 
   const status = statusOf(err);
   const headers = headersOf(err);
   const hasResponse = typeof err === 'object' && err !== null && 'response' in err && err.response !== undefined;
+  const timedOut = err instanceof Error && (err.cause as Error | undefined)?.name === 'TimeoutError';
   let text: string;
-  if (!hasResponse) {
+  if (timedOut) {
+    text = `Could not ${action} ${where}: no answer within ${(src.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`;
+  } else if (!hasResponse) {
     text = `Could not ${action} ${where}: ${message} (check releases-api-url and the runner's network)`;
   } else if (status === 404) {
     text =
