@@ -60,9 +60,12 @@ export function parseHosts(text: string, env: Record<string, string | undefined>
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const message = doc.errors[0].message.split('\n')[0];
+    const message = doc.errors[0].message.split('\n')[0].replace(/:$/, '');
+    const escapedNewlines = !text.includes('\n') && text.includes('\\n');
     throw new InputError(INPUT, `is not valid YAML: ${message}`, {
-      fix: 'check the indentation and quoting of the hosts block (keys with duplicates are not allowed either)',
+      fix: escapedNewlines
+        ? 'the value holds literal \\n sequences: write real line breaks (a YAML block: hosts: |)'
+        : 'check the indentation and quoting of the hosts block (keys with duplicates are not allowed either)',
     });
   }
   const list: unknown = doc.toJS();

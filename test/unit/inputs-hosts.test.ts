@@ -102,6 +102,10 @@ describe('hosts inventory: errors name the input, the host and the fix', () => {
     ['just text', "Input 'hosts' is not a list of hosts"],
     ['- host: a\n  host: b', "Input 'hosts' is not valid YAML: Map keys must be unique"],
     ['- host: [a', "Input 'hosts' is not valid YAML"],
+    [
+      '- name: a\\n  bogus: 1',
+      'at line 1, column 9. Fix: the value holds literal \\n sequences: write real line breaks',
+    ],
     ['- a', "Input 'hosts': entry #1 is not a mapping"],
     [
       '- name: a\n  host: h\n  bogus: 1',
