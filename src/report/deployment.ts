@@ -62,8 +62,8 @@ export async function startDeployment(
 }
 
 /**
- * Records how the deployment ended. On success, the environment's previous successful deployment is
- * marked `inactive` (GitHub's `auto_inactive` does this too, but not for production environments).
+ * Records how the deployment ended. On success, the environment's previous successful deployments are
+ * marked `inactive` here rather than by GitHub's `auto_inactive`, which skips production environments.
  */
 export async function finishDeployment(
   octokit: GitHubClient,
@@ -78,7 +78,7 @@ export async function finishDeployment(
       ...repo,
       deployment_id: deployment.id,
       state,
-      auto_inactive: state === 'success',
+      auto_inactive: false,
       ...(description ? { description: describe(description) } : {}),
       ...(logUrl ? { log_url: logUrl } : {}),
     });
