@@ -3,6 +3,7 @@
  * step, with per-command timeouts, exit codes that fail the step, per-host prefixed and masked logs, and
  * HTTP to New API through the connection.
  */
+import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { NodeSSH } from 'node-ssh';
 import ssh2 from 'ssh2';
@@ -12,6 +13,7 @@ import {
   fingerprintOf,
   hostKeyAlgorithms,
   hostKeyRefusal,
+  normalizeFingerprint,
   parseKnownHosts,
   verifyHostKey,
   type HostKeyVerdict,
@@ -151,6 +153,13 @@ export class SshExecutor implements Executor {
     this.entries = known.entries;
     this.password = opts.password || undefined;
     this.target = parseTarget(host.url);
+    if (host.fingerprint !== undefined) {
+      try {
+        normalizeFingerprint(host.fingerprint);
+      } catch (e) {
+        throw new SshConnectError(host.name, 'host-key', (e as Error).message);
+      }
+    }
     const keyText = host.privateKey || opts.privateKey;
     if (keyText) {
       const source = host.privateKey ? "the host's ssh-private-key-env key" : 'ssh-private-key';
@@ -369,6 +378,7 @@ export class SshExecutor implements Executor {
       throw e;
     }
     const client = ssh.connection as Client;
+    client.setNoDelay(true);
     const link: Link = { ssh, client, jump, alive: true, onLost: new Set() };
     const onGone = () => {
       if (!link.alive) return;
@@ -440,86 +450,122 @@ export class SshExecutor implements Executor {
     return ssh;
   }
 
-  private exec(text: string, cmd: RemoteCommand, echo: boolean): Promise<ExecResult> {
+  private async exec(text: string, cmd: RemoteCommand, echo: boolean): Promise<ExecResult> {
+    const link = await this.connection();
+    const outcome = await this.execOn(link, text, cmd, echo);
+    if ('result' in outcome) return outcome.result;
+    await this.stopRemote(link, outcome.pid, cmd);
+    throw new CommandTimeoutError(this.host.name, cmd.label, cmd.timeoutMs ?? this.opts.commandTimeoutMs);
+  }
+
+  /**
+   * Stops a timed-out command with everything it started. sshd makes each command's shell a session
+   * and process group leader, so signalling the group reaches its children too (a signal over the
+   * channel would reach the shell alone).
+   */
+  private async stopRemote(link: Link, pid: number | undefined, cmd: RemoteCommand): Promise<void> {
+    if (!pid || !link.alive) return;
+    const g = `-${pid}`;
+    const script =
+      `kill -TERM ${g} 2>/dev/null || exit 0; ` +
+      `for i in 1 2 3 4 5; do sleep 1; kill -0 ${g} 2>/dev/null || exit 0; done; kill -KILL ${g} 2>/dev/null; exit 0`;
+    const stop: RemoteCommand = {
+      label: 'stop the timed-out command',
+      script,
+      privileged: cmd.privileged,
+      allowFailure: true,
+      timeoutMs: 15_000,
+    };
+    try {
+      await this.execOn(link, commandText(stop, this.host.sudo), stop, false);
+    } catch (e) {
+      this.warn(`could not stop the timed-out command's processes: ${(e as Error).message}`);
+    }
+  }
+
+  private execOn(
+    link: Link,
+    text: string,
+    cmd: RemoteCommand,
+    echo: boolean,
+  ): Promise<{ result: ExecResult } | { timedOut: true; pid?: number }> {
     const name = this.host.name;
     const timeoutMs = cmd.timeoutMs ?? this.opts.commandTimeoutMs;
-    return this.connection().then(
-      (link) =>
-        new Promise<ExecResult>((resolve, reject) => {
-          const started = Date.now();
-          let settled = false;
-          let channel: ClientChannel | undefined;
-          const finish = (err: Error | undefined, res?: ExecResult) => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(timer);
-            link.onLost.delete(onLost);
-            if (err) reject(err);
-            else resolve(res as ExecResult);
-          };
-          const onLost = () =>
-            finish(
-              this.lost(
-                `while running "${cmd.label}", after ${seconds(Date.now() - started)}; whether it took effect on the host is unknown`,
-              ),
-            );
-          link.onLost.add(onLost);
-          const timer = setTimeout(() => {
-            // The signal stops the remote process where sshd supports it; closing the channel releases ours.
-            try {
-              channel?.signal('KILL');
-              channel?.close();
-            } catch {
-              // already closed
-            }
-            finish(new CommandTimeoutError(name, cmd.label, timeoutMs));
-          }, timeoutMs);
+    // The shell reports its pid first on stderr (stripped again below), so a timeout can stop its group.
+    const marker = `nau-pid-${randomBytes(4).toString('hex')}:`;
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      let settled = false;
+      let channel: ClientChannel | undefined;
+      const errOut = new OutputStream(echo ? (l) => this.log(l) : undefined, marker);
+      const finish = (err: Error | undefined, res?: { result: ExecResult } | { timedOut: true; pid?: number }) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        link.onLost.delete(onLost);
+        if (err) reject(err);
+        else resolve(res as { result: ExecResult });
+      };
+      const onLost = () =>
+        finish(
+          this.lost(
+            `while running "${cmd.label}", after ${seconds(Date.now() - started)}; whether it took effect on the host is unknown`,
+          ),
+        );
+      link.onLost.add(onLost);
+      const timer = setTimeout(() => {
+        try {
+          channel?.close();
+        } catch {
+          // already closed
+        }
+        finish(undefined, { timedOut: true, pid: errOut.pid });
+      }, timeoutMs);
 
-          link.client.exec(text, (err, ch) => {
-            if (err) {
-              if (!link.alive) return onLost();
-              return finish(new Error(this.mask(`[${name}] could not start ${cmd.label}: ${err.message}`)));
+      link.client.exec(`echo ${marker}$$ >&2; ${text}`, (err, ch) => {
+        if (err) {
+          if (!link.alive) return onLost();
+          return finish(new Error(this.mask(`[${name}] could not start ${cmd.label}: ${err.message}`)));
+        }
+        if (settled) {
+          ch.close();
+          return;
+        }
+        channel = ch;
+        const out = new OutputStream(echo && !cmd.quiet ? (l) => this.log(l) : undefined);
+        let exit: { code: number | null; signal?: string } | undefined;
+        ch.on('data', (c: Buffer) => out.push(c));
+        ch.stderr.on('data', (c: Buffer) => errOut.push(c));
+        ch.on('exit', (code: number | null, signal?: string) => {
+          exit = { code, signal };
+        });
+        ch.on('close', () => {
+          // Let the connection's own close event land first: a channel closed by a dying connection
+          // must be reported as the lost connection, not as a command failure.
+          setImmediate(() => {
+            if (settled) return;
+            if (!exit && !link.alive) return onLost();
+            const stdout = out.end();
+            let stderr = errOut.end();
+            let code = exit?.code ?? 255;
+            const note = (s: string) => `${stderr && !stderr.endsWith('\n') ? '\n' : ''}(${s})\n`;
+            if (exit?.signal) {
+              stderr += note(`terminated by signal ${exit.signal}`);
+              code = 128 + (SIGNALS[exit.signal] ?? 0);
+            } else if (!exit) {
+              stderr += note('the command ended without an exit status');
             }
-            if (settled) {
-              ch.close();
-              return;
+            const result: ExecResult = { code, stdout, stderr, durationMs: Date.now() - started };
+            if (code !== 0 && !cmd.allowFailure) {
+              const shown = { ...result, stdout: this.mask(stdout), stderr: this.mask(stderr) };
+              return finish(new RemoteCommandError(name, cmd.label, shown));
             }
-            channel = ch;
-            const out = new OutputStream(echo && !cmd.quiet ? (l) => this.log(l) : undefined);
-            const errOut = new OutputStream(echo ? (l) => this.log(l) : undefined);
-            let exit: { code: number | null; signal?: string } | undefined;
-            ch.on('data', (c: Buffer) => out.push(c));
-            ch.stderr.on('data', (c: Buffer) => errOut.push(c));
-            ch.on('exit', (code: number | null, signal?: string) => {
-              exit = { code, signal };
-            });
-            ch.on('close', () => {
-              // Let the connection's own close event land first: a channel closed by a dying connection
-              // must be reported as the lost connection, not as a command failure.
-              setImmediate(() => {
-                if (settled) return;
-                if (!exit && !link.alive) return onLost();
-                const stdout = out.end();
-                let stderr = errOut.end();
-                let code = exit?.code ?? 255;
-                if (exit?.signal) {
-                  stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}(terminated by signal ${exit.signal})\n`;
-                  code = 128 + (SIGNALS[exit.signal] ?? 0);
-                } else if (!exit) {
-                  stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}(the command ended without an exit status)\n`;
-                }
-                const result: ExecResult = { code, stdout, stderr, durationMs: Date.now() - started };
-                if (code !== 0 && !cmd.allowFailure) {
-                  const shown = { ...result, stdout: this.mask(stdout), stderr: this.mask(stderr) };
-                  return finish(new RemoteCommandError(name, cmd.label, shown));
-                }
-                finish(undefined, result);
-              });
-            });
-            ch.end(cmd.stdin ?? '');
+            finish(undefined, { result });
           });
-        }),
-    );
+        });
+        ch.end(cmd.stdin ?? '');
+      });
+    });
   }
 }
 
@@ -535,30 +581,57 @@ const SIGNALS: Record<string, number> = {
   TERM: 15,
 };
 
-/** Collects a stream's output and hands complete lines to `echo` as they arrive. */
+/**
+ * Collects a stream's output and hands complete lines to `echo` as they arrive. With a `marker`, a
+ * first line `<marker><pid>` is taken out of the stream and its pid kept.
+ */
 class OutputStream {
   private readonly decoder = new StringDecoder('utf8');
   private text = '';
   private partial = '';
+  private head?: string;
+  pid?: number;
 
-  constructor(private readonly echo?: (line: string) => void) {}
+  constructor(
+    private readonly echo?: (line: string) => void,
+    private readonly marker?: string,
+  ) {
+    if (marker) this.head = '';
+  }
 
   push(chunk: Buffer): void {
-    const s = this.decoder.write(chunk);
+    this.add(this.strip(this.decoder.write(chunk)));
+  }
+
+  end(): string {
+    const s = this.strip(this.decoder.end());
+    this.add(this.head ?? '');
+    this.head = undefined;
+    this.add(s);
+    if (this.echo && this.partial) this.echo(this.partial);
+    this.partial = '';
+    return this.text;
+  }
+
+  private strip(s: string): string {
+    if (this.head === undefined || !this.marker) return s;
+    this.head += s;
+    const nl = this.head.indexOf('\n');
+    if (nl < 0) return '';
+    const first = this.head.slice(0, nl);
+    const rest = this.head.slice(nl + 1);
+    this.head = undefined;
+    if (!first.startsWith(this.marker)) return `${first}\n${rest}`;
+    this.pid = Number(first.slice(this.marker.length)) || undefined;
+    return rest;
+  }
+
+  private add(s: string): void {
     this.text += s;
     if (!this.echo) return;
     const lines = (this.partial + s).split('\n');
     this.partial = lines.pop() as string;
     for (const l of lines) this.echo(l.replace(/\r$/, ''));
-  }
-
-  end(): string {
-    const s = this.decoder.end();
-    this.text += s;
-    this.partial += s;
-    if (this.echo && this.partial) this.echo(this.partial);
-    this.partial = '';
-    return this.text;
   }
 }
 

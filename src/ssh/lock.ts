@@ -140,7 +140,9 @@ export function tryLockCommand(
     privileged: true,
     script:
       `d=${shq(dir)}; mkdir -p "\${d%/*}" || exit 1; ` +
-      `if mkdir "$d" 2>/dev/null; then ${writeOwnerScript(owner, now)} && echo acquired; ` +
+      // A lock whose owner could not be written would block every run until broken: undo it.
+      `if mkdir "$d" 2>/dev/null; then if ${writeOwnerScript(owner, now)}; then echo acquired; ` +
+      `else rm -rf "$d"; exit 1; fi; ` +
       `else echo held; ${SHOW_HOLDER}; fi`,
   };
 }

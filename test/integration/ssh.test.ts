@@ -272,6 +272,9 @@ describe('host keys', () => {
     const other = b.hostKeys[0].fingerprint;
     const err = await failure(open(hostSpec(a, { name: 'alpha', fingerprint: other }), { knownHosts: '' }));
     expect(err.message).toContain(`expected pinned fingerprint ${other}`);
+    const typo = await failure(open(hostSpec(a, { fingerprint: 'SHA256:nope' }), { knownHosts: '' }));
+    expect((typo as SshConnectError).kind).toBe('host-key');
+    expect(typo.message).toMatch(/is not a SHA256 fingerprint/);
   });
 });
 
@@ -349,12 +352,15 @@ describe('commands', () => {
     expect(logs).toContain('[alpha] loud-stderr-marker');
   });
 
-  test('a hanging command is cut at its timeout; the connection stays usable', async () => {
+  test('a hanging command is cut at its timeout, children included; the connection stays usable', async () => {
     const t0 = Date.now();
-    const err = await failure(e.run({ label: 'hang', argv: ['sleep', '60'], timeoutMs: 1000 }));
+    const hang = { label: 'hang', script: "sh -c 'sleep 987; true'; true", timeoutMs: 1000 };
+    const err = await failure(e.run(hang));
     expect(err).toBeInstanceOf(CommandTimeoutError);
     expect(err.message).toBe('[alpha] hang timed out after 1 s and was stopped');
-    expect(Date.now() - t0).toBeLessThan(4000);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    // sshd runs on this machine: the remote processes are ours to look for.
+    expect(() => execFileSync('pgrep', ['-f', 'sleep 987'])).toThrow();
     expect((await e.run({ label: 'after', argv: ['echo', 'ok'] })).stdout).toBe('ok\n');
   });
 
