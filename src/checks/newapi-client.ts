@@ -330,11 +330,13 @@ export class NewApiClient {
   }
 }
 
-/** One client per connection, so a password session is reused by the baseline and every check. */
-const clients = new WeakMap<Executor, NewApiClient>();
+/** One client per connection and settings, so a password session is reused by the baseline and every check. */
+const clients = new WeakMap<Executor, WeakMap<Settings, NewApiClient>>();
 
 export function apiClient(exec: Executor, settings: Settings): NewApiClient {
-  let client = clients.get(exec);
+  let bySettings = clients.get(exec);
+  if (!bySettings) clients.set(exec, (bySettings = new WeakMap()));
+  let client = bySettings.get(settings);
   if (!client) {
     client = new NewApiClient(exec, {
       accessToken: settings.adminAccessToken,
@@ -342,7 +344,7 @@ export function apiClient(exec: Executor, settings: Settings): NewApiClient {
       username: settings.adminUsername,
       password: settings.adminPassword,
     });
-    clients.set(exec, client);
+    bySettings.set(settings, client);
   }
   return client;
 }
