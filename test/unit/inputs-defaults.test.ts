@@ -55,11 +55,11 @@ test('hosts is the only required input', () => {
   expect(required.map(([name]) => name)).toEqual(['hosts']);
 });
 
-test('the action runs the bundle on node24, with an always-run post step', () => {
+test('the action runs the one bundle on node24, also as the always-run post step (it reads the isPost state)', () => {
   expect(action.runs).toEqual({
     using: 'node24',
     main: 'dist/index.js',
-    post: 'dist/post/index.js',
+    post: 'dist/index.js',
     'post-if': 'always()',
   });
 });
