@@ -5,7 +5,6 @@ import type { CheckContext, CheckResult } from './types.js';
 
 const MAX_EVIDENCE_LINES = 20;
 const MAX_LINE_CHARS = 400;
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 export function pass(name: CheckName, detail: string): CheckResult {
