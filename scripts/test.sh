@@ -40,7 +40,7 @@ if [ "${SKIP_INTEGRATION:-0}" != 1 ]; then
     bash test/bed/bed.sh up
     trap 'bash test/bed/bed.sh down >/dev/null 2>&1 || true; rm -rf "$results"' EXIT
     step "integration tests (one shared bed, run in band)"
-    jest --selectProjects integration --runInBand --json --outputFile="$results/integration.json" || int_rc=$?
+    jest --selectProjects integration --runInBand --testTimeout=300000 --json --outputFile="$results/integration.json" || int_rc=$?
     step "test bed down"
     bash test/bed/bed.sh down
   fi

@@ -29,6 +29,7 @@ import { isForkPullRequest, forkDryRunReason } from './report/pr.js';
 import { saveRunState } from './rollout/run-state.js';
 
 export async function run(): Promise<void> {
+  core.saveState('isPost', 'true');
   const report = emptyReport();
   const masker = new Masker((v) => core.setSecret(v));
   let settings: Settings | undefined;

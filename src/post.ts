@@ -12,7 +12,15 @@ import { releaseLock } from './ssh/lock.js';
 import { Masker } from './ssh/secrets.js';
 import { connector, maskedLogger } from './wiring.js';
 
-async function post(): Promise<void> {
+export async function post(): Promise<void> {
+  try {
+    await settle();
+  } catch (e) {
+    core.warning(`post step: ${(e as Error).message}`);
+  }
+}
+
+async function settle(): Promise<void> {
   const state = loadRunState();
   if (!state || state.hosts.length === 0 || state.dryRun) return;
   const settings = readSettings();
@@ -50,4 +58,3 @@ async function post(): Promise<void> {
   );
 }
 
-await post().catch((e: Error) => core.warning(`post step: ${e.message}`));
