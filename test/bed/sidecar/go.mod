@@ -1,0 +1,3 @@
+module nau-bed/sidecar
+
+go 1.19
