@@ -437,7 +437,7 @@ export class SshExecutor implements Executor {
     } catch (e) {
       ssh.dispose();
       const err = e as Error & { level?: string };
-      if (refused && verdict) {
+      if (refused && verdict && verdict.status !== 'ok') {
         throw new SshConnectError(name, 'host-key', hostKeyRefusal(name, hop.host, hop.port, verdict));
       }
       if (err.level === 'client-authentication') {

@@ -248,13 +248,16 @@ const TYPE_LABEL: Record<string, string> = {
 const label = (keyType: string) => TYPE_LABEL[keyType] ?? keyType;
 
 /** The error text for a refused host key: names the host, the offered key and what was expected. */
-export function hostKeyRefusal(hostName: string, host: string, port: number, v: HostKeyVerdict): string {
+export function hostKeyRefusal(
+  hostName: string,
+  host: string,
+  port: number,
+  v: Exclude<HostKeyVerdict, { status: 'ok' }>,
+): string {
   const where = `${hostName} (${knownHostsName(host, port)})`;
   const offered = `${label(v.keyType)} key ${v.fingerprint}`;
   const scan = `ssh-keyscan -p ${port} ${host}`;
   switch (v.status) {
-    case 'ok':
-      return '';
     case 'revoked':
       return `host key of ${where} is REVOKED in ssh-known-hosts: it offered ${offered}. Refusing to connect.`;
     case 'unknown':

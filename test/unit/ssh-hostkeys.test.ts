@@ -12,6 +12,7 @@ import {
   normalizeFingerprint,
   parseKnownHosts,
   verifyHostKey,
+  type HostKeyVerdict,
 } from '../../src/ssh/hostkeys.js';
 
 interface Key {
@@ -191,9 +192,14 @@ describe('host key algorithms', () => {
 });
 
 describe('refusal messages', () => {
+  const refusal = (host: string, port: number, v: HostKeyVerdict) => {
+    if (v.status === 'ok') throw new Error('the key was accepted');
+    return hostKeyRefusal('web-1', host, port, v);
+  };
+
   test('a mismatch names the host, the offered key and the expected one', () => {
     const v = verify(`[10.1.1.1]:2222 ${keys.ed25519.line}`, '10.1.1.1', 2222, keys.other);
-    const msg = hostKeyRefusal('web-1', '10.1.1.1', 2222, v);
+    const msg = refusal('10.1.1.1', 2222, v);
     expect(msg).toContain(
       `HOST KEY MISMATCH for web-1 ([10.1.1.1]:2222): it offered ED25519 key ${keys.other.fingerprint}`,
     );
@@ -201,14 +207,14 @@ describe('refusal messages', () => {
   });
 
   test('an unknown host says how to verify and add its key', () => {
-    const msg = hostKeyRefusal('web-1', '10.1.1.1', 22, verify('', '10.1.1.1', 22, keys.ecdsa));
+    const msg = refusal('10.1.1.1', 22, verify('', '10.1.1.1', 22, keys.ecdsa));
     expect(msg).toContain(`is unknown: it offered ECDSA key ${keys.ecdsa.fingerprint}`);
     expect(msg).toContain('ssh-keyscan -p 22 10.1.1.1');
     expect(msg).toContain(`fingerprint: ${keys.ecdsa.fingerprint}`);
   });
 
   test('a wrong pin hints at the key type the host offers', () => {
-    const msg = hostKeyRefusal('w', 'h', 22, verify('', 'h', 22, keys.ed25519, keys.rsa.fingerprint));
+    const msg = refusal('h', 22, verify('', 'h', 22, keys.ed25519, keys.rsa.fingerprint));
     expect(msg).toContain(`expected pinned fingerprint ${keys.rsa.fingerprint}`);
     expect(msg).toContain('the host offers its ED25519 key');
   });
