@@ -82,3 +82,28 @@ describe('report JSON', () => {
     expect(JSON.parse(reportJson(updatedCluster)).truncated).toBeUndefined();
   });
 });
+
+describe('docs/report-schema.md', () => {
+  const doc = readFileSync(new URL('../../docs/report-schema.md', import.meta.url), 'utf8');
+
+  test('documents every field the output carries', () => {
+    const keys = new Set<string>();
+    const collect = (v: unknown, record = false): void => {
+      if (Array.isArray(v)) v.forEach((x) => collect(x));
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          if (!record) keys.add(k);
+          collect(x, k === 'previousVersions');
+        }
+      }
+    };
+    for (const r of [updatedCluster, rolledBack, planned, huge]) collect(JSON.parse(reportJson(r, 200_000)));
+    for (const k of keys) expect(doc).toContain(`| \`${k}\` |`);
+  });
+
+  test('its example is in the order the output uses', () => {
+    const example = /## Example\n\n```json\n([\s\S]*?)\n```/.exec(doc)?.[1] ?? '';
+    const parsed = JSON.parse(example) as RunReport;
+    expect(reportJson(parsed)).toBe(JSON.stringify(parsed));
+  });
+});
