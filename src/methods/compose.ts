@@ -260,8 +260,9 @@ export class ComposeMethod implements DeployMethod {
       `rm -f ${NEXT} ${TMP}`,
       retag,
       `cur=$(${serviceContainer})`,
-      // Nothing to do when apply failed before touching the service.
-      `if [ "$cur" != ${shq(state.containerId!)} ] || [ "$(docker container inspect -f '{{.State.Running}}' "$cur")" != true ]; then (${up}); fi`,
+      // Nothing to do when the service already runs the old image from the restored file (apply failed
+      // before touching it, or this revert already ran).
+      `if [ -z "$cur" ] || [ "$(docker container inspect -f '{{.Image}} {{.State.Running}}' "$cur")" != ${shq(`${state.image!.id} true`)} ]; then (${up}); fi`,
     ].join('\n');
 
     const finalize = [

@@ -55,15 +55,17 @@ export async function bedConnect(bed: BedState, host: HostSpec): Promise<SshExec
   });
 }
 
-/** Runs a swap body as the host step does: a subshell with `set -eu`. */
-export function runBody(exec: Executor, label: string, body: string): Promise<ExecResult> {
-  return exec.run({
+/** Runs a swap body as the host step does: a subshell with `set -eu`. Throws with its output on failure. */
+export async function runBody(exec: Executor, label: string, body: string): Promise<ExecResult> {
+  const r = await exec.run({
     label,
     script: `(\nset -eu\n${body}\n)`,
     privileged: true,
     allowFailure: true,
     timeoutMs: 300_000,
   });
+  if (r.code !== 0) throw new Error(`${label} failed (${r.code}): ${r.stderr}${r.stdout}`);
+  return r;
 }
 
 export async function runAll(exec: Executor, cmds: RemoteCommand[]): Promise<void> {
