@@ -6,7 +6,13 @@
  */
 import * as core from '@actions/core';
 import { readSettings } from './inputs.js';
-import { FINAL_STATES, instanceKey, launchStepCommand, readStateCommand, stepDir, writeVerdictCommand } from './rollout/hoststep.js';
+import {
+  FINAL_STATES,
+  launchStepCommand,
+  readStateCommand,
+  stepDir,
+  writeVerdictCommand,
+} from './rollout/hoststep.js';
 import { loadRunState } from './rollout/run-state.js';
 import { releaseLock } from './ssh/lock.js';
 import { Masker } from './ssh/secrets.js';
@@ -34,7 +40,7 @@ async function settle(): Promise<void> {
       .map(async (host) => {
         const exec = await connect(host);
         try {
-          const dir = stepDir(instanceKey(host));
+          const dir = stepDir(host);
           const s = (await exec.run(readStateCommand(dir))).stdout.trim();
           if (s === 'applied') {
             log.warn(`[${host.name}] the run ended before its checks finished: reverting this node`);
@@ -57,4 +63,3 @@ async function settle(): Promise<void> {
     }),
   );
 }
-

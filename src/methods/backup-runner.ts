@@ -4,7 +4,7 @@
  * partial folder.
  */
 import { posix } from 'node:path';
-import { instanceKey } from '../rollout/hoststep.js';
+import { instanceDirName } from '../ssh/lock.js';
 import type { BackupPorts } from '../rollout/ports.js';
 import type { BackupRecord } from '../report/types.js';
 import type { Settings } from '../settings.js';
@@ -42,7 +42,7 @@ export function backupPorts(o: BackupRunOptions = {}): BackupPorts {
       const probe = parseBackupProbe((await exec.run(backupProbeCommand(state, settings.backupDir))).stdout);
       const plan = planBackup(state, probe, {
         backupDir: settings.backupDir,
-        instance: instanceKey(state.host),
+        instance: instanceDirName(state.host),
         fromVersion: state.deployedVersion,
         toVersion: settings.version,
         database: opts.database,
@@ -59,7 +59,7 @@ export function backupPorts(o: BackupRunOptions = {}): BackupPorts {
           writeManifestCommand(plan.dir, {
             schemaVersion: 1,
             createdAt: (o.now ?? (() => new Date()))().toISOString(),
-            instance: instanceKey(state.host),
+            instance: instanceDirName(state.host),
             host: state.host.name,
             method: state.method,
             fromVersion: state.deployedVersion,
@@ -86,7 +86,7 @@ export function backupPorts(o: BackupRunOptions = {}): BackupPorts {
       }
       state.backupWhileStopped = plan.whileStopped;
       for (const n of plan.notes) o.note?.(state.host.name, n);
-      await exec.run(retentionCommand(settings.backupDir, instanceKey(state.host), settings.backupKeep));
+      await exec.run(retentionCommand(settings.backupDir, instanceDirName(state.host), settings.backupKeep));
 
       const records: BackupRecord[] = verified.map((f) => ({
         host: state.host.name,

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { STATE_ROOT, instanceKey } from '../rollout/hoststep.js';
+import { instanceDir } from '../rollout/hoststep.js';
 import type { HostSpec } from '../settings.js';
 import { shellJoin, shq } from '../ssh/quote.js';
 import type { Executor, RemoteCommand } from '../ssh/types.js';
@@ -109,7 +109,7 @@ export class ComposeMethod implements DeployMethod {
   }
 
   private nextFile(): string {
-    return posix.join(STATE_ROOT, instanceKey(this.host), 'compose-file.next');
+    return posix.join(instanceDir(this.host), 'compose-file.next');
   }
 
   async inspect(exec: Executor): Promise<NodeState> {

@@ -5,7 +5,7 @@
  * start. Rollback = remove the new one, rename the old one back, restore its restart policy, start it.
  */
 import { posix } from 'node:path';
-import { STATE_ROOT, instanceKey } from '../rollout/hoststep.js';
+import { instanceDir } from '../rollout/hoststep.js';
 import type { HostSpec } from '../settings.js';
 import { shellJoin, shq } from '../ssh/quote.js';
 import type { Executor, RemoteCommand } from '../ssh/types.js';
@@ -45,7 +45,7 @@ export function keptName(state: NodeState): string {
 }
 
 export function envFilePath(host: HostSpec): string {
-  return posix.join(STATE_ROOT, instanceKey(host), 'new-container.env');
+  return posix.join(instanceDir(host), 'new-container.env');
 }
 
 export class DockerMethod implements DeployMethod {

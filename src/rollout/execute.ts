@@ -13,7 +13,6 @@ import type { Executor } from '../ssh/types.js';
 import {
   FINAL_STATES,
   hostStepScript,
-  instanceKey,
   launchStepCommand,
   readStateCommand,
   stepDir,
@@ -80,7 +79,8 @@ export class Rollout {
         ok: false,
         rolledBack: false,
         cancelled,
-        message: 'cancelled: the node in progress was reverted by its host step; nodes that had passed keep the new version',
+        message:
+          'cancelled: the node in progress was reverted by its host step; nodes that had passed keep the new version',
         backups: this.backups,
       };
     }
@@ -96,7 +96,10 @@ export class Rollout {
     }
     const allBack = await this.rollbackHeld();
     if (allBack && this.settings.restoreDataOnRollback) await this.restoreData();
-    const failedNodeBack = failure!.report.outcome === 'rolled-back' || failure!.report.outcome === 'not-started' || failure!.report.outcome === 'failed';
+    const failedNodeBack =
+      failure!.report.outcome === 'rolled-back' ||
+      failure!.report.outcome === 'not-started' ||
+      failure!.report.outcome === 'failed';
     return {
       ok: false,
       rolledBack: allBack && failedNodeBack,
@@ -129,7 +132,7 @@ export class Rollout {
     const { host, exec, report } = node;
     const log = (m: string): void => this.ports.log.info(`[${host.name}] ${m}`);
     const t0 = this.ports.now();
-    const dir = stepDir(instanceKey(host));
+    const dir = stepDir(host);
     try {
       if (host.preUpdate) {
         await this.step(node, 'pre-update command', () =>
@@ -142,7 +145,8 @@ export class Rollout {
         const records = await this.step(node, 'backup', () =>
           this.ports.backups.backup(exec, node.state, this.settings, { database }),
         );
-        if (records.some((r) => r.kind === 'database') && node.state.database !== 'sqlite') this.databaseBackedUp = true;
+        if (records.some((r) => r.kind === 'database') && node.state.database !== 'sqlite')
+          this.databaseBackedUp = true;
         this.backups.push(...records);
       }
 
@@ -171,7 +175,14 @@ export class Rollout {
         baseline,
         state: node.state,
         startedAtUnix: Math.floor(swapStart / 1000) - 1,
-        logs: async () => (await exec.run({ ...node.method.logs(node.state, Math.floor(swapStart / 1000) - 1), allowFailure: true, quiet: true })).stdout,
+        logs: async () =>
+          (
+            await exec.run({
+              ...node.method.logs(node.state, Math.floor(swapStart / 1000) - 1),
+              allowFailure: true,
+              quiet: true,
+            })
+          ).stdout,
         runtime: () => node.method.runtimeState(exec, node.state),
       };
       const failed = await this.verify(node, ctx, swapStart);
@@ -252,12 +263,22 @@ export class Rollout {
     return s.healthTimeoutSeconds + s.stabilitySeconds + 2 * 60 + 60;
   }
 
-  private async launchAndWait(exec: Executor, dir: string, mode: StepMode, until: ReadonlySet<StepState>): Promise<StepState> {
+  private async launchAndWait(
+    exec: Executor,
+    dir: string,
+    mode: StepMode,
+    until: ReadonlySet<StepState>,
+  ): Promise<StepState> {
     await exec.run(launchStepCommand(dir, mode));
     return this.waitState(exec, dir, until, this.settings.commandTimeoutSeconds * 1000);
   }
 
-  private async waitState(exec: Executor, dir: string, until: ReadonlySet<StepState>, timeoutMs: number): Promise<StepState> {
+  private async waitState(
+    exec: Executor,
+    dir: string,
+    until: ReadonlySet<StepState>,
+    timeoutMs: number,
+  ): Promise<StepState> {
     const end = this.ports.now() + timeoutMs;
     let last = 'missing';
     let errors = 0;
@@ -287,14 +308,16 @@ export class Rollout {
   private async rollbackHeld(): Promise<boolean> {
     let ok = true;
     for (const node of [...this.held].reverse()) {
-      const dir = stepDir(instanceKey(node.host));
+      const dir = stepDir(node.host);
       this.ports.log.warn(`[${node.host.name}] rolling back to ${node.from ?? 'the previous version'}`);
       try {
-        const s = await this.step(node, 'rollback', () =>
-          this.launchAndWait(node.exec, dir, 'revert', FINAL_STATES),
-        );
+        const s = await this.step(node, 'rollback', () => this.launchAndWait(node.exec, dir, 'revert', FINAL_STATES));
         if (s !== 'reverted') throw new Error(await this.stepFailure(node.exec, dir, s));
-        const serving = await this.ports.checks.serving(node.exec, node.from, this.settings.healthTimeoutSeconds * 1000);
+        const serving = await this.ports.checks.serving(
+          node.exec,
+          node.from,
+          this.settings.healthTimeoutSeconds * 1000,
+        );
         if (!serving.ok) throw new Error(`after rollback: ${serving.detail}`);
         node.report.outcome = 'rolled-back';
         node.report.versionAfter = node.from;
@@ -313,12 +336,15 @@ export class Rollout {
   private async finalizeHeld(): Promise<void> {
     await Promise.all(
       this.held.map(async (node) => {
-        const dir = stepDir(instanceKey(node.host));
+        const dir = stepDir(node.host);
         try {
           const s = await this.step(node, 'finalize (remove kept old version)', () =>
             this.launchAndWait(node.exec, dir, 'finalize', FINAL_STATES),
           );
-          if (s !== 'finalized') this.ports.log.warn(`[${node.host.name}] clean-up of the old version did not finish (${s}); the new version is serving`);
+          if (s !== 'finalized')
+            this.ports.log.warn(
+              `[${node.host.name}] clean-up of the old version did not finish (${s}); the new version is serving`,
+            );
         } catch (e) {
           this.ports.log.warn(`[${node.host.name}] clean-up of the old version failed: ${(e as Error).message}`);
         }
@@ -334,10 +360,14 @@ export class Rollout {
       if (!node) continue;
       try {
         await this.ports.backups.restore(node.exec, node.state, this.settings, record);
-        this.ports.log.warn(`[${node.host.name}] database restored from ${record.path}: writes since the backup are gone`);
+        this.ports.log.warn(
+          `[${node.host.name}] database restored from ${record.path}: writes since the backup are gone`,
+        );
       } catch (e) {
         node.report.error = `database restore failed: ${(e as Error).message}`;
-        this.ports.log.error(`[${node.host.name}] database restore from ${record.path} FAILED: ${(e as Error).message}`);
+        this.ports.log.error(
+          `[${node.host.name}] database restore from ${record.path} FAILED: ${(e as Error).message}`,
+        );
       }
     }
   }
@@ -347,4 +377,3 @@ export class Rollout {
     for (const n of nodes) this.nodesByName.set(n.host.name, n);
   }
 }
-

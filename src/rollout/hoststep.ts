@@ -13,11 +13,11 @@
  *
  * Everything here is pure: it returns the script text and the commands that start and read it.
  */
+import { DEFAULT_STATE_DIR, instanceDirName } from '../ssh/lock.js';
 import { shq } from '../ssh/quote.js';
 import type { RemoteCommand } from '../ssh/types.js';
 import type { SwapScripts } from '../methods/types.js';
-
-export const STATE_ROOT = '/var/lib/new-api-update';
+import type { HostSpec } from '../settings.js';
 
 export type StepMode = 'apply' | 'revert' | 'finalize';
 export type StepState =
@@ -43,19 +43,13 @@ export const FINAL_STATES: ReadonlySet<StepState> = new Set([
   'finalize-failed',
 ]);
 
-/** A filesystem-safe key naming one New API instance on a host (container, compose project or source dir). */
-export function instanceKey(host: { method: string; container: string; projectDir?: string; service: string; sourceDir?: string }): string {
-  const raw =
-    host.method === 'docker'
-      ? `docker-${host.container}`
-      : host.method === 'compose'
-        ? `compose-${host.projectDir}-${host.service}`
-        : `source-${host.sourceDir}`;
-  return raw.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
+/** The action's working directory for one New API instance on its host (env file, compose copy, host step). */
+export function instanceDir(host: HostSpec): string {
+  return `${DEFAULT_STATE_DIR}/instances/${instanceDirName(host)}`;
 }
 
-export function stepDir(instance: string): string {
-  return `${STATE_ROOT}/${instance}/step`;
+export function stepDir(host: HostSpec): string {
+  return `${instanceDir(host)}/step`;
 }
 
 /**
@@ -140,14 +134,30 @@ export function launchStepCommand(dir: string, mode: StepMode): RemoteCommand {
 }
 
 export function readStateCommand(dir: string): RemoteCommand {
-  return { label: 'read host step state', script: `cat ${shq(dir)}/state 2>/dev/null || echo missing`, privileged: true, quiet: true, allowFailure: true };
+  return {
+    label: 'read host step state',
+    script: `cat ${shq(dir)}/state 2>/dev/null || echo missing`,
+    privileged: true,
+    quiet: true,
+    allowFailure: true,
+  };
 }
 
 export function writeVerdictCommand(dir: string, verdict: 'keep' | 'revert'): RemoteCommand {
   const d = shq(dir);
-  return { label: `verdict: ${verdict}`, script: `printf '%s\\n' ${shq(verdict)} > ${d}/verdict.tmp && mv -f ${d}/verdict.tmp ${d}/verdict`, privileged: true };
+  return {
+    label: `verdict: ${verdict}`,
+    script: `printf '%s\\n' ${shq(verdict)} > ${d}/verdict.tmp && mv -f ${d}/verdict.tmp ${d}/verdict`,
+    privileged: true,
+  };
 }
 
 export function stepLogCommand(dir: string): RemoteCommand {
-  return { label: 'read host step log', script: `tail -n 50 ${shq(dir)}/step.log 2>/dev/null || true`, privileged: true, quiet: true, allowFailure: true };
+  return {
+    label: 'read host step log',
+    script: `tail -n 50 ${shq(dir)}/step.log 2>/dev/null || true`,
+    privileged: true,
+    quiet: true,
+    allowFailure: true,
+  };
 }

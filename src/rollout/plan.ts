@@ -71,7 +71,9 @@ export function buildPlan(settings: Settings, decisions: HostDecision[]): Plan {
     lines.push(`Pre-pull / pre-build on ${toUpdate.map((n) => n.host.name).join(', ')} while the old version serves.`);
     if (sharedDatabaseBackup) lines.push('Back up the shared database once, before the first node.');
     batches.forEach((batch, i) => {
-      const names = batch.map((n) => `${n.host.name} (${n.host.role}, ${n.host.method}, ${n.from ?? 'unknown'} → ${n.to})`);
+      const names = batch.map(
+        (n) => `${n.host.name} (${n.host.role}, ${n.host.method}, ${n.from ?? 'unknown'} → ${n.to})`,
+      );
       lines.push(`${i + 1}. ${names.join(' + ')}: ${batch[0].steps.join(' → ')}`);
     });
     lines.push(

@@ -6,11 +6,10 @@
 import { apiClient } from '../checks/newapi-client.js';
 import type { DeployMethod, NodeState, UpdateTarget } from '../methods/types.js';
 import type { HostSpec, Settings } from '../settings.js';
-import { acquireLock, type AcquiredLock, type LockOwner } from '../ssh/lock.js';
+import { DEFAULT_STATE_DIR, acquireLock, instanceKey, type AcquiredLock, type LockOwner } from '../ssh/lock.js';
 import { probeSudo } from '../ssh/sudo.js';
 import type { Executor } from '../ssh/types.js';
 import { knownVersion, sameTag } from '../versions/tags.js';
-import { STATE_ROOT, instanceKey } from './hoststep.js';
 import type { Logger } from './ports.js';
 
 export interface PreflightDeps {
@@ -114,7 +113,7 @@ async function servedVersion(
 async function lastReplaced(exec: Executor, host: HostSpec): Promise<string | undefined> {
   const r = await exec.run({
     label: 'read the audit log',
-    script: `tail -n 500 ${STATE_ROOT}/audit.log 2>/dev/null || true`,
+    script: `tail -n 500 ${DEFAULT_STATE_DIR}/audit.log 2>/dev/null || true`,
     privileged: true,
     quiet: true,
   });

@@ -70,12 +70,16 @@ export function instanceKey(host: HostSpec): string {
   }
 }
 
-export function lockDir(host: HostSpec, stateDir = DEFAULT_STATE_DIR): string {
+/** The instance as a file name: readable for an operator listing the state dir, and unique thanks to the hash. */
+export function instanceDirName(host: HostSpec): string {
   const key = instanceKey(host);
-  // Readable for an operator listing the locks, and unique thanks to the hash.
   const slug = key.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 8);
-  return `${stateDir}/locks/${slug}-${hash}`;
+  return `${slug}-${hash}`;
+}
+
+export function lockDir(host: HostSpec, stateDir = DEFAULT_STATE_DIR): string {
+  return `${stateDir}/locks/${instanceDirName(host)}`;
 }
 
 /** The identity a release must match: one job execution of one run attempt. */

@@ -6,7 +6,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostStepScript, instanceKey } from '../../src/rollout/hoststep.js';
+import { hostStepScript, stepDir } from '../../src/rollout/hoststep.js';
+import type { HostSpec } from '../../src/settings.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -90,11 +91,13 @@ describe('host step', () => {
   });
 });
 
-describe('instanceKey', () => {
-  it('names one instance per container, compose service or source dir, filesystem-safe', () => {
-    const base = { container: 'new-api', service: 'new-api' };
-    expect(instanceKey({ ...base, method: 'docker' })).toBe('docker-new-api');
-    expect(instanceKey({ ...base, method: 'compose', projectDir: '/opt/new-api' })).toBe('compose-_opt_new-api-new-api');
-    expect(instanceKey({ ...base, method: 'source', sourceDir: '/srv/new api' })).toBe('source-_srv_new_api');
+describe('stepDir', () => {
+  it('is one directory per New API instance, so two instances on one host never share a host step', () => {
+    const h = { method: 'docker', container: 'new-api', service: 'new-api' } as HostSpec;
+    expect(stepDir(h)).toMatch(/^\/var\/lib\/new-api-update\/instances\/docker_new-api-[0-9a-f]{8}\/step$/);
+    expect(stepDir({ ...h, container: 'new-api-2' })).not.toBe(stepDir(h));
+    expect(stepDir({ ...h, method: 'compose', projectDir: '/opt/a' })).not.toBe(
+      stepDir({ ...h, method: 'compose', projectDir: '/opt/b' }),
+    );
   });
 });
