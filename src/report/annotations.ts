@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 import { clip, plainLine, plainLines } from './escape.js';
-import { isTroubled, outcomeLook, resultTitle } from './format.js';
+import { outcomeLook, resultTitle } from './format.js';
 import type { RunReport } from './types.js';
 
 export interface Annotation {
@@ -23,7 +23,7 @@ export function annotationsFor(report: RunReport): Annotation[] {
   const errors: Annotation[] = [];
   const failed = report.result === 'failed' || report.result === 'rolled-back' || report.result === 'refused';
   for (const e of report.errors) errors.push({ level: 'error', title: TITLE, message: e });
-  for (const h of report.hosts.filter((x) => isTroubled(x) && outcomeLook(x.outcome).tone === 'bad')) {
+  for (const h of report.hosts.filter((x) => outcomeLook(x.outcome).tone === 'bad' || x.error)) {
     const failedChecks = h.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.detail}`);
     const recovery = h.manualRecovery?.length ? ['Manual recovery needed:', ...h.manualRecovery] : [];
     errors.push({

@@ -25,6 +25,20 @@ describe('annotations', () => {
     expect(a?.message).toContain('Manual recovery needed:\ndocker stop new-api');
   });
 
+  test('a host that failed before it was touched (preflight) is an error too', () => {
+    const unreachable: RunReport = {
+      ...rolledBack,
+      hosts: [{ ...(rolledBack.hosts[1] as HostReport), error: 'slave-1: connection refused on port 22' }],
+    };
+    expect(annotationsFor(unreachable)).toEqual([
+      {
+        level: 'error',
+        title: 'New API update: slave-1 not started',
+        message: 'slave-1: connection refused on port 22',
+      },
+    ]);
+  });
+
   test('warnings become warning annotations', () => {
     expect(annotationsFor(planned)).toEqual([
       {
