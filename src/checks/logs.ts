@@ -1,4 +1,4 @@
-import { fail, logLines, pass, quoteLines, skipped } from './result.js';
+import { fail, logLines, matchesAny, pass, quoteLines, skipped } from './result.js';
 import type { Check } from './types.js';
 
 export const logsCheck: Check = {
@@ -14,7 +14,7 @@ export const logsCheck: Check = {
     // A process that started always logs something (at least the migration and the banner).
     if (lines.length === 0) return skipped('logs', 'could not check: no log output since the new start');
     const patterns = ctx.settings.logErrorPatterns;
-    const offending = lines.filter((l) => patterns.some((p) => matches(p, l)));
+    const offending = lines.filter((l) => matchesAny(patterns, l));
     const what = patterns.map((p) => p.source).join(', ');
     if (offending.length === 0) return pass('logs', `${lines.length} lines since the new start, none matching ${what}`);
     return fail(
@@ -24,9 +24,3 @@ export const logsCheck: Check = {
     );
   },
 };
-
-/** A global or sticky RegExp keeps state between test() calls; matching must not depend on the previous line. */
-function matches(p: RegExp, line: string): boolean {
-  p.lastIndex = 0;
-  return p.test(line);
-}

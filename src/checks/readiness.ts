@@ -15,7 +15,7 @@ import { runChecklist } from './checklist.js';
 import { compareChannels } from './channels.js';
 import { isFailedMigration, readMigrationLog } from './migration.js';
 import { apiClient, CouldNotCheck, NewApiClient, type StatusInfo } from './newapi-client.js';
-import { fail, logTail, pass } from './result.js';
+import { fail, logLines, matchesAny, pass, quoteLines } from './result.js';
 import { judgeStatus } from './status.js';
 import type { CheckContext, CheckResult } from './types.js';
 
@@ -129,15 +129,30 @@ async function readLogs(ctx: CheckContext): Promise<string> {
   }
 }
 
+/**
+ * Why it failed: the lines matching log-error-patterns ([FATAL], panic:) — in a crash loop they scroll away
+ * behind the next boot's lines — and the last lines, in log order.
+ */
+function failureEvidence(ctx: CheckContext, text: string): string[] {
+  const lines = logLines(text);
+  const keep = new Set<number>();
+  const errors = lines.map((l, i) => (matchesAny(ctx.settings.logErrorPatterns, l) ? i : -1)).filter((i) => i >= 0);
+  for (const i of errors.slice(-8)) keep.add(i);
+  for (let i = Math.max(0, lines.length - 10); i < lines.length; i++) keep.add(i);
+  return quoteLines(
+    ctx,
+    [...keep].sort((a, b) => a - b).map((i) => lines[i]),
+  );
+}
+
 async function crashResult(ctx: CheckContext, crash: Crash, elapsedMs: number, when: string): Promise<CheckResult> {
   const text = await readLogs(ctx);
-  const evidence = logTail(ctx, text);
-  const secs = (elapsedMs / 1000).toFixed(1);
-  const migration = readMigrationLog(text);
-  if (isFailedMigration(ctx.host, migration)) {
-    return fail('migration', `the database migration failed: the process ${crash.what} ${when} ${secs} s`, evidence);
+  const evidence = failureEvidence(ctx, text);
+  const at = `${(elapsedMs / 1000).toFixed(1)} s into ${when}`;
+  if (isFailedMigration(ctx.host, readMigrationLog(text))) {
+    return fail('migration', `the database migration failed: the process ${crash.what}, ${at}`, evidence);
   }
-  return fail('status', `the new process ${crash.what} ${when} ${secs} s (${crash.state.detail})`, evidence);
+  return fail('status', `the new process ${crash.what}, ${at} (${crash.state.detail})`, evidence);
 }
 
 function newProcess(s: StatusInfo, baselineStart: number | undefined): boolean {
@@ -202,7 +217,11 @@ export async function waitReady(ctx: CheckContext, opts: ReadinessOptions): Prom
   const secs = (elapsedMs / 1000).toFixed(1);
 
   if (event.kind === 'crash') {
-    return { result: await crashResult(ctx, event.crash, elapsedMs, 'after'), elapsedMs, runtime: event.crash.state };
+    return {
+      result: await crashResult(ctx, event.crash, elapsedMs, 'readiness'),
+      elapsedMs,
+      runtime: event.crash.state,
+    };
   }
   if (event.kind === 'ready') {
     return {
@@ -220,9 +239,9 @@ export async function waitReady(ctx: CheckContext, opts: ReadinessOptions): Prom
       ? fail(
           'migration',
           `the database migration was still running after the ${timeoutS} s health-timeout (a large logs table? raise health-timeout)`,
-          logTail(ctx, text),
+          failureEvidence(ctx, text),
         )
-      : fail('status', `not ready within the ${timeoutS} s health-timeout: ${problem}`, logTail(ctx, text));
+      : fail('status', `not ready within the ${timeoutS} s health-timeout: ${problem}`, failureEvidence(ctx, text));
   return { result, elapsedMs, runtime: watcher.last };
 }
 
@@ -258,7 +277,7 @@ export async function watchStability(
 
   while (clock.now() < end) {
     const crash = await watcher.poll();
-    if (crash) return [await crashResult(ctx, crash, clock.now() - t0, 'during the stability period, after')];
+    if (crash) return [await crashResult(ctx, crash, clock.now() - t0, 'the stability period')];
 
     if (clock.now() >= nextStatus) {
       nextStatus = clock.now() + t.stabilityStatusMs;
@@ -268,7 +287,7 @@ export async function watchStability(
       else statusErrors = 0;
       // One missed poll is a hiccup (a slow request through the tunnel); three in a row is an outage.
       if (statusErrors >= 3) {
-        return [fail('status', 'stopped answering /api/status during the stability period', await tail(ctx))];
+        return [fail('status', 'stopped answering /api/status during the stability period', await evidence(ctx))];
       }
       startTime ??= client.lastSeenStartTime();
     }
@@ -287,8 +306,8 @@ export async function watchStability(
   return runChecklist(ctx, selected);
 }
 
-async function tail(ctx: CheckContext): Promise<string[]> {
-  return logTail(ctx, await readLogs(ctx));
+async function evidence(ctx: CheckContext): Promise<string[]> {
+  return failureEvidence(ctx, await readLogs(ctx));
 }
 
 async function stabilityStatus(
@@ -307,7 +326,7 @@ async function stabilityStatus(
     return fail(
       'status',
       `the process restarted during the stability period (start_time ${startTime} → ${s.startTime})`,
-      await tail(ctx),
+      await evidence(ctx),
     );
   }
   const judged = judgeStatus(s, ctx.baseline);

@@ -56,7 +56,10 @@ export function logLines(text: string): string[] {
     .filter((l) => l.trim() !== '');
 }
 
-/** The last lines of the logs, for "it crashed, here is why". */
-export function logTail(ctx: Pick<CheckContext, 'settings' | 'state'>, text: string, n = MAX_EVIDENCE_LINES): string[] {
-  return quoteLines(ctx, logLines(text).slice(-n));
+/** A global or sticky RegExp keeps state between test() calls: matching must not depend on the previous line. */
+export function matchesAny(patterns: readonly RegExp[], line: string): boolean {
+  return patterns.some((p) => {
+    p.lastIndex = 0;
+    return p.test(line);
+  });
 }

@@ -151,9 +151,24 @@ describe('watchStability', () => {
     });
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ name: 'status', status: 'fail' });
-    expect(results[0].detail).toMatch(/during the stability period/);
+    expect(results[0].detail).toMatch(/is restarting \(crash loop\), 4.0 s into the stability period/);
     expect(results[0].evidence).toContain('panic: boom');
     expect(clock.now()).toBeLessThan(6000);
+  });
+
+  test('the evidence keeps the [FATAL]/panic lines even when the next boot fills the tail', async () => {
+    const clock = new FakeClock();
+    const api = new FakeNewApi({ startTime: 2000 }, clock);
+    const runtime = timeline(clock, [[1000, { ...running, restartCount: 1 }]]);
+    const stack = Array.from({ length: 15 }, (_, i) => `\tgoroutine frame ${i}`);
+    const logs = [BOOT_LOG, 'panic: runtime error: nil pointer', ...stack, BOOT_LOG].join('\n');
+    const [r] = await watchStability(makeCtx(api, { runtime, logs }), ['status'], {
+      stabilityMs: 10_000,
+      clock,
+      since,
+    });
+    expect(r.evidence).toContain('panic: runtime error: nil pointer');
+    expect(r.evidence?.at(-1)).toBe(BOOT_LOG.split('\n').at(-1));
   });
 
   test('a new start_time during the period (a restart between two state reads) fails status', async () => {
