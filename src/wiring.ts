@@ -8,9 +8,8 @@ import { createMethod } from './methods/index.js';
 import { backupPorts } from './methods/backup-runner.js';
 import type { Logger, RolloutPorts } from './rollout/ports.js';
 import type { HostSpec, Settings } from './settings.js';
-import { connect } from './ssh/connection.js';
+import { connect, type SshExecutor } from './ssh/connection.js';
 import type { Masker } from './ssh/secrets.js';
-import type { Executor } from './ssh/types.js';
 
 /** What the signal handlers and the run share. */
 export interface RunIo {
@@ -37,7 +36,7 @@ export function realPorts(settings: Settings, masker: Masker): RolloutPorts {
 }
 
 /** One SSH connection per host, with the run's credentials, host keys and timeouts. */
-export function connector(settings: Settings, masker: Masker, log: Logger): (host: HostSpec) => Promise<Executor> {
+export function connector(settings: Settings, masker: Masker, log: Logger): (host: HostSpec) => Promise<SshExecutor> {
   return (host) =>
     connect(host, {
       privateKey: settings.sshPrivateKey,

@@ -8,13 +8,14 @@ import type { DeployMethod, NodeState, UpdateTarget } from '../methods/types.js'
 import type { HostSpec, Settings } from '../settings.js';
 import { DEFAULT_STATE_DIR, acquireLock, instanceKey, type AcquiredLock, type LockOwner } from '../ssh/lock.js';
 import { probeSudo } from '../ssh/sudo.js';
+import type { SshExecutor } from '../ssh/connection.js';
 import type { Executor } from '../ssh/types.js';
 import { knownVersion, sameTag } from '../versions/tags.js';
 import type { Logger } from './ports.js';
 
 export interface PreflightDeps {
   settings: Settings;
-  connect(host: HostSpec): Promise<Executor>;
+  connect(host: HostSpec): Promise<SshExecutor>;
   methodFor(host: HostSpec): DeployMethod;
   owner: LockOwner;
   log: Logger;
@@ -54,6 +55,9 @@ export async function inspectHost(
   const exec = await deps.connect(host);
   opened(exec);
   if (host.sudo) await probeSudo(exec);
+  // Checks travel through the SSH connection: find out now whether forwarding or curl/wget carries them.
+  const transport = await exec.probeForwarding();
+  if (transport.note) deps.log.info(`[${host.name}] ${transport.note}`);
   let lock: AcquiredLock | undefined;
   if (!settings.dryRun) {
     lock = await acquireLock(exec, deps.owner, {
