@@ -127,7 +127,10 @@ export class NewApiClient {
     return this.hasAdminCredentials() ? 'password login' : 'none';
   }
 
-  /** `GET /api/status` (public). Throws only when the endpoint does not answer with JSON. */
+  /**
+   * `GET /api/status` (public). Throws CouldNotCheck when rate limited, ApiError when the answer is not New
+   * API's JSON (a proxy page, a redirect), and the transport's error when nothing listens.
+   */
   async status(timeoutMs?: number): Promise<StatusInfo> {
     const res = await this.request({ method: 'GET', path: '/api/status', timeoutMs });
     this.throwIfRateLimited('/api/status', res);
