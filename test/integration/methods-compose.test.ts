@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { backupPorts } from '../../src/methods/backup-runner.js';
 import { COMPOSE_COPY_SUFFIX, COMPOSE_V1, ComposeMethod } from '../../src/methods/compose.js';
 import type { NodeState, UpdateTarget } from '../../src/methods/types.js';
+import { instanceDir } from '../../src/rollout/hoststep.js';
 import type { HostSpec } from '../../src/settings.js';
 import type { SshExecutor } from '../../src/ssh/connection.js';
 import {
@@ -64,7 +65,7 @@ services:
 async function cleanup(): Promise<void> {
   await sh(
     exec,
-    `if [ -f ${FILE} ]; then cd ${DIR} && docker-compose down -t 1 >/dev/null 2>&1 || true; fi; docker rm -f ${PROJECT} >/dev/null 2>&1 || true; rm -rf ${DIR} /var/backups/${PROJECT} /var/lib/new-api-update/compose-*${PROJECT}*`,
+    `if [ -f ${FILE} ]; then cd ${DIR} && docker-compose down -t 1 >/dev/null 2>&1 || true; fi; docker rm -f ${PROJECT} >/dev/null 2>&1 || true; rm -rf ${DIR} /var/backups/${PROJECT} ${instanceDir(host)}`,
   );
 }
 
@@ -158,7 +159,8 @@ describe('compose (docker-compose v1): v0.9.1 → v0.9.2 and back', () => {
     const before = inspectOf(state.inspectJson!);
     expect(after.Config.Entrypoint).toEqual(['/new-api']);
     expect(after.Config.Cmd).toEqual(before.Config.Cmd);
-    expect(after.HostConfig.Binds).toEqual(before.HostConfig.Binds);
+    // docker-compose v1 lists binds in no stable order.
+    expect([...after.HostConfig.Binds].sort()).toEqual([...before.HostConfig.Binds].sort());
     expect(after.HostConfig.PortBindings).toEqual(before.HostConfig.PortBindings);
     expect(await sh(exec, `sqlite3 ${DIR}/data/one-api.db '.timeout 5000' 'select v from nau_marker'`)).toContain(
       'before-v0.9.1',

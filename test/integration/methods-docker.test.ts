@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { backupPorts } from '../../src/methods/backup-runner.js';
-import { DockerMethod, keptName } from '../../src/methods/docker.js';
+import { DockerMethod, envFilePath, keptName } from '../../src/methods/docker.js';
+import { instanceDir } from '../../src/rollout/hoststep.js';
 import type { NodeState, UpdateTarget } from '../../src/methods/types.js';
 import type { HostSpec } from '../../src/settings.js';
 import type { SshExecutor } from '../../src/ssh/connection.js';
@@ -25,6 +26,9 @@ import {
 } from './support/methods-bed.js';
 
 jest.setTimeout(240_000);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- docker inspect JSON, read field by field
+type Json = Record<string, any>;
 
 const NAME = 'nau-mt-docker';
 const PORT = 3141;
@@ -46,7 +50,7 @@ async function cleanup(): Promise<void> {
       `docker network rm ${NAME}-a ${NAME}-b >/dev/null 2>&1 || true`,
       `docker volume rm ${NAME}-logs >/dev/null 2>&1 || true`,
       `umount /var/backups/${NAME}-tiny 2>/dev/null || true`,
-      `rm -rf /srv/${NAME} /var/backups/${NAME}* /var/lib/new-api-update/docker-${NAME}`,
+      `rm -rf /srv/${NAME} /var/backups/${NAME}* ${instanceDir(host)}`,
     ].join('\n'),
   );
 }
@@ -81,7 +85,7 @@ async function runOld(tag: string): Promise<void> {
 }
 
 /** The fields a user sets, with the image's own defaults taken out. */
-function userView(c: Record<string, any>, imageConfig: Record<string, any>): Record<string, unknown> {
+function userView(c: Json, imageConfig: Json): Record<string, unknown> {
   const imageEnv = new Set<string>(imageConfig.Env ?? []);
   const imageLabels = imageConfig.Labels ?? {};
   const nets = c.NetworkSettings.Networks as Record<string, { Aliases: string[] | null }>;
@@ -115,10 +119,10 @@ function userView(c: Record<string, any>, imageConfig: Record<string, any>): Rec
   };
 }
 
-async function inspectContainer(ref: string): Promise<Record<string, any>> {
+async function inspectContainer(ref: string): Promise<Json> {
   return inspectOf(await sh(exec, `docker container inspect ${ref}`));
 }
-async function imageConfig(ref: string): Promise<Record<string, any>> {
+async function imageConfig(ref: string): Promise<Json> {
   return inspectOf(await sh(exec, `docker image inspect ${ref}`)).Config;
 }
 
@@ -138,7 +142,7 @@ afterAll(async () => {
 
 describe('docker: v0.9.1 → v0.9.2 (binary and PATH changed)', () => {
   let state: NodeState;
-  let before: Record<string, any>;
+  let before: Json;
 
   it('inspects the container: env, sqlite on the host, image id and digest, version', async () => {
     await runOld('v0.9.1');
@@ -191,7 +195,7 @@ describe('docker: v0.9.1 → v0.9.2 (binary and PATH changed)', () => {
     });
     const db = records.find((r) => r.kind === 'database')!;
     expect(db.path).toMatch(
-      new RegExp(`^/var/backups/${NAME}/docker-${NAME}/\\d{8}T\\d{6}Z-v0\\.9\\.1/database/one-api\\.db$`),
+      new RegExp(`^/var/backups/${NAME}/docker_${NAME}-[0-9a-f]{8}/\\d{8}T\\d{6}Z-v0\\.9\\.1/database/one-api\\.db$`),
     );
     expect(db.bytes).toBeGreaterThan(0);
     expect((await sh(exec, `sha256sum ${db.path}`)).split(' ')[0]).toBe(db.sha256);
@@ -202,7 +206,7 @@ describe('docker: v0.9.1 → v0.9.2 (binary and PATH changed)', () => {
 
   it('prepare pulls while the old one serves and writes the env file 0600', async () => {
     await runAll(exec, method.prepare(state, target('v0.9.2')));
-    expect((await sh(exec, `stat -c %a /var/lib/new-api-update/docker-${NAME}/new-container.env`)).trim()).toBe('600');
+    expect((await sh(exec, `stat -c %a ${envFilePath(host)}`)).trim()).toBe('600');
     expect((await inspectContainer(NAME)).Id).toBe(before.Id);
   });
 
@@ -224,7 +228,7 @@ describe('docker: v0.9.1 → v0.9.2 (binary and PATH changed)', () => {
     expect(after.Config.Env).toContain(newImage.Env.find((e: string) => e.startsWith('PATH=')));
     expect(after.Config.Labels['org.opencontainers.image.version']).toBe('v0.9.2');
     // The env file held secrets: gone once the container exists.
-    await expect(sh(exec, `test -e /var/lib/new-api-update/docker-${NAME}/new-container.env`)).rejects.toThrow();
+    await expect(sh(exec, `test -e ${envFilePath(host)}`)).rejects.toThrow();
 
     const kept = await inspectContainer(keptName(state));
     expect(kept.Id).toBe(before.Id);

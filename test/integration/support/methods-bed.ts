@@ -114,6 +114,8 @@ export function backupSettings(backupDir: string, version: string): Settings {
   return { backupDir, backupKeep: 2, version } as Settings;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- docker inspect JSON, read field by field
 export function inspectOf(json: string): Record<string, any> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return (JSON.parse(json) as Record<string, any>[])[0];
 }
