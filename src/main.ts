@@ -25,6 +25,7 @@ import { listReleases, toRelease, type GitHubReleaseObject } from './versions/re
 import { resolveTarget, validatePreviousTag, type ResolvedTarget } from './versions/resolve.js';
 import { decideWindow } from './versions/window.js';
 import { isForkPullRequest, forkDryRunReason } from './report/pr.js';
+import { startDeployment, type DeploymentRef } from './report/deployment.js';
 import { saveRunState } from './rollout/run-state.js';
 
 export async function run(): Promise<void> {
@@ -44,6 +45,7 @@ export async function run(): Promise<void> {
     settings = readSettings();
     for (const s of settings.secrets) masker.add(s);
     report.dryRun = settings.dryRun;
+    report.environment = settings.environment;
     if (!settings.dryRun && isForkPullRequest(github.context)) {
       settings = { ...settings, dryRun: true };
       report.dryRun = true;
@@ -58,7 +60,7 @@ export async function run(): Promise<void> {
   } finally {
     report.finishedAt = new Date().toISOString();
     report.durationMs = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
-    await publishReport(report, settings, masker);
+    await publishReport(report, settings, masker, io.deployment);
   }
 }
 
@@ -249,6 +251,8 @@ async function update(settings: Settings, report: RunReport, masker: Masker, io:
       return;
     }
 
+    io.deployment = await recordDeployment(settings, anyTarget.tag, report);
+
     // Pre-pull / pre-build everywhere while the old versions keep serving.
     const prepared = await Promise.allSettled(
       updating.map(async (n) => {
@@ -341,4 +345,25 @@ function hostReportOf(report: RunReport, host: HostSpec): HostReport {
 function errorText(host: HostSpec, reason: unknown): string {
   const m = reason instanceof Error ? reason.message : String(reason);
   return m.startsWith(`[${host.name}]`) ? m : `[${host.name}] ${m}`;
+}
+
+/** With `environment`: a GitHub deployment of the target, `in_progress` now; publishReport finishes it. */
+async function recordDeployment(
+  settings: Settings,
+  version: string,
+  report: RunReport,
+): Promise<DeploymentRef | undefined> {
+  if (!settings.environment || !settings.githubToken) return undefined;
+  const octokit = github.getOctokit(settings.githubToken);
+  const ref = process.env.GITHUB_REF_NAME || github.context.sha || 'HEAD';
+  const started = await startDeployment(
+    octokit,
+    github.context.repo,
+    ref,
+    settings.environment,
+    version,
+    report.runUrl,
+  );
+  if (started.warning) report.warnings.push(started.warning);
+  return started.deployment;
 }

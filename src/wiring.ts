@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core';
 import { checkPorts } from './checks/ports.js';
+import type { DeploymentRef } from './report/deployment.js';
 import { createMethod } from './methods/index.js';
 import { backupPorts } from './methods/backup-runner.js';
 import type { Logger, RolloutPorts } from './rollout/ports.js';
@@ -14,6 +15,7 @@ import type { Masker } from './ssh/secrets.js';
 /** What the signal handlers and the run share. */
 export interface RunIo {
   cancelled: boolean;
+  deployment?: DeploymentRef;
 }
 
 export function maskedLogger(masker: Masker): Logger {
