@@ -49,13 +49,15 @@ export function execStartPath(execStart: string): string | undefined {
  * The build, run in the worktree. The host's `build` key replaces New API's own steps; it gets
  * NEW_API_TAG and must leave the binary at $NEW_API_OUTPUT.
  */
-export function buildScript(worktree: string, tag: string, output: string, custom?: string): string {
+export function buildScript(sourceDir: string, worktree: string, tag: string, output: string, custom?: string): string {
   if (!TAG_RE.test(tag)) throw new Error(`not a release tag: ${tag}`);
   const head = [
     `cd ${shq(worktree)}`,
     `NEW_API_TAG=${shq(tag)}`,
     `NEW_API_OUTPUT=${shq(output)}`,
     'export NEW_API_TAG NEW_API_OUTPUT',
+    // A clone whose Go dependencies live in an untracked vendor/ builds offline; so must the worktree.
+    `if [ ! -e vendor ] && [ -f ${shq(`${sourceDir}/vendor/modules.txt`)} ]; then cp -a ${shq(`${sourceDir}/vendor`)} vendor; fi`,
   ];
   const check = `[ -s "$NEW_API_OUTPUT" ] || { echo "the build left no binary at $NEW_API_OUTPUT" >&2; exit 1; }`;
   if (custom) return [...head, custom, check].join('\n');
@@ -235,7 +237,13 @@ export class SourceMethod implements DeployMethod {
       },
       {
         label: `build ${target.tag} (${this.host.build ? 'build command' : 'web UI, then the binary'})`,
-        script: buildScript(WT, target.tag, posix.join(WT, posix.basename(state.binaryPath!)), this.host.build),
+        script: buildScript(
+          this.dir,
+          WT,
+          target.tag,
+          posix.join(WT, posix.basename(state.binaryPath!)),
+          this.host.build,
+        ),
         timeoutMs: 60 * 60_000,
       },
     ];
