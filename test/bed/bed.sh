@@ -142,7 +142,12 @@ cmd_up() {
   start_registry
   start_github
   # Hosts boot while the images are checked (and, the first time, built and pushed).
-  for ((i = 0; i < n; i++)); do start_host "$(host_name "$i")" "$(host_addr "$i")" "$i" yes; done
+  local starting=()
+  for ((i = 0; i < n; i++)); do
+    start_host "$(host_name "$i")" "$(host_addr "$i")" "$i" yes &
+    starting+=($!)
+  done
+  for i in "${starting[@]}"; do wait "$i" || die "a host failed to start (see above)"; done
   bash "$BED_SRC/releases.sh"
   for ((i = 0; i < n; i++)); do wait_host "$(host_name "$i")" "$(host_addr "$i")" yes; done
   write_state "$n"
@@ -180,18 +185,21 @@ cmd_status() {
 
 case ${1:-} in
 up)
+  require_root "$@"
   shift
-  require_root up
   cmd_up "$@"
   ;;
 down)
-  require_root down
+  require_root "$@"
   cmd_down
   log "down"
   ;;
-status) cmd_status ;;
+status)
+  require_root "$@"
+  cmd_status
+  ;;
 exec)
-  require_root exec
+  require_root "$@"
   [ $# -ge 3 ] || die "usage: bed.sh exec HOST COMMAND [ARG…]"
   shift
   host_exec "$@"

@@ -5,12 +5,14 @@
 #                      [--timeout SECONDS]
 #   fixtures.sh reset HOST [--keep-images]
 #   fixtures.sh reset-db
+#   fixtures.sh postgres HOST
 # deploy replaces whatever New API the host ran and, unless --no-wait, waits until /api/status answers.
 # Slaves get NODE_TYPE=slave. --db local (default): the node's own SQLite file in its data directory, as
 # in the guide. --db shared: the cluster's database, one SQLite file every host sees at /mnt/cluster-db
 # (standing in for the MySQL/PostgreSQL server a real cluster shares); deploy the master first: only a
 # master migrates and seeds (admin, token, channels from catalog.json), slaves answer setup:false until
-# it has. reset-db empties the cluster's database.
+# it has. reset-db empties the cluster's database. postgres starts a real PostgreSQL server on the host
+# (127.0.0.1:5432 there, database new-api with New API's tables) and prints its DSN.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -20,6 +22,7 @@ usage() {
   echo "                          [--no-wait] [--timeout SECONDS]" >&2
   echo "       fixtures.sh reset HOST [--keep-images]" >&2
   echo "       fixtures.sh reset-db" >&2
+  echo "       fixtures.sh postgres HOST" >&2
   exit 2
 }
 
@@ -84,8 +87,9 @@ is_descendant() {
   return 1
 }
 
-# Processes left in the host by earlier deployments or action runs (a detached update step, a source
-# build's server, SSH sessions): everything but the host's anchor, sshd and dockerd with its helpers.
+# Processes left in the host by earlier deployments or action runs (a detached update step, the source
+# fixture's server, a PostgreSQL server, SSH sessions): everything but the host's anchor, sshd and
+# dockerd with its helpers.
 kill_strays() {
   local host=$1 hr keep pid comm
   hr=$(host_root "$host")
@@ -109,7 +113,7 @@ reset() {
   host_exec "$host" bash "$BED_SRC/fixtures/reset.sh" "$keep_images"
 }
 
-require_root fixtures
+require_root "$@"
 case ${1:-} in
 deploy)
   shift
@@ -118,6 +122,11 @@ deploy)
 reset)
   shift
   reset "$@"
+  ;;
+postgres)
+  [ $# -eq 2 ] || usage
+  host_role "$2" >/dev/null
+  host_exec "$2" bash "$BED_SRC/fixtures/postgres.sh"
   ;;
 reset-db)
   [ -d "$BED_DIR/cluster-db" ] || die "the bed is not up"

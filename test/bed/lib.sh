@@ -20,8 +20,12 @@ die() {
   exit 1
 }
 
+# Called with the script's arguments, to say exactly what to run instead.
 require_root() {
-  [ "$(id -u)" = 0 ] || die "the test bed needs root (network namespaces, mounts, dockerd): run \`sudo bash test/bed/bed.sh ${1:-up}\`"
+  local script
+  script=$(realpath --relative-to="$PWD" "${BASH_SOURCE[-1]}")
+  [[ $script == ../* ]] && script=$(realpath "${BASH_SOURCE[-1]}")
+  [ "$(id -u)" = 0 ] || die "the test bed needs root (network namespaces, mounts, dockerd): run \`sudo bash $script $*\`"
 }
 
 # Every process the bed starts lives in one cgroup subtree, so `down` stops exactly those processes,

@@ -153,7 +153,7 @@ build_source_repo() {
 }
 
 main() {
-  require_root releases
+  require_root "$@"
   local hash tag binary published latest='' latest_at='' s t0=$SECONDS
   hash=$(inputs_hash)
   if [ "$(cat "$STAMP" 2>/dev/null)" = "$hash" ] && [ "${FORCE:-}" != 1 ] && all_published; then

@@ -273,9 +273,9 @@ export async function deployCluster(
 }
 
 /**
- * A clean host: no containers, networks, volumes (nor images unless keepImages), no New API service, no
- * process left by a deployment or an action run, and empty /srv, /opt, /data, /var/backups,
- * /var/lib/new-api-update, /tmp. sshd and dockerd keep running.
+ * A clean host: no containers, networks, volumes (nor images unless keepImages), no process left by a
+ * deployment, startPostgres or an action run (only sshd and dockerd keep running), and empty /srv, /opt,
+ * /data, /var/backups, /var/lib/new-api-update, /tmp.
  */
 export async function resetHost(name: string, opts: { keepImages?: boolean } = {}): Promise<void> {
   bedHost(name);
@@ -287,6 +287,17 @@ export async function resetBed(opts: { keepImages?: boolean } = {}): Promise<voi
   const bed = loadBed();
   await Promise.all(bed.hosts.map((h) => resetHost(h.name, opts)));
   await fixtures(['reset-db'], 30_000);
+}
+
+/**
+ * Starts a real PostgreSQL 15 server on a host (its own 127.0.0.1:5432; data in /srv/postgres) with
+ * database `new-api` holding New API's users, tokens, channels and logs tables, for the SQL_DSN paths
+ * the SQLite-only stub cannot back (pg_dump backups and restores). Resolves to its DSN as seen from
+ * that host. resetHost stops it.
+ */
+export async function startPostgres(name: string): Promise<string> {
+  bedHost(name);
+  return (await fixtures(['postgres', name], 60_000)).trim();
 }
 
 /** The inventory keys that describe a fixture's deployment to the action. */
