@@ -41,7 +41,7 @@ cmd_down() {
   awk -v d="$BED_DIR/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do
     umount -l "$m" || true
   done
-  rm -rf "$BED_DIR/hosts" "$BED_DIR/run" "$BED_DIR/cluster-db" "$BED_DIR/state.json"
+  rm -rf "$BED_DIR/hosts" "$BED_DIR/run" "$BED_DIR/cluster-db" "$BED_DIR/state.json" "$BED_DIR/github-requests.jsonl"
 }
 
 ensure_user_keys() {
