@@ -135,6 +135,9 @@ const raw =
   (hosts: (b: InputBase) => string) =>
   (b: InputBase): Record<string, string> => ({ hosts: hosts(b) });
 const set = (inputs: Record<string, string | null>) => (): Record<string, string | null> => inputs;
+/** A one-host inventory of the base's master, for cases that write the YAML themselves. */
+const oneHost = (b: InputBase): string =>
+  `- name: master\n  host: ${b.addresses[0]}\n  container: ${BASE_NAMES.container}`;
 /** A host whose name is itself refused is reported under its address. */
 const addressOf = (i: 0 | 1 | 2) => (b: InputBase) => b.addresses[i];
 
@@ -595,26 +598,26 @@ const yamlCases: BadInputCase[] = [
   },
   {
     title: 'billion-laughs alias bomb',
-    inputs: raw((b) => `- name: master\n  host: ${b.addresses[0]}\n${BILLION_LAUGHS}`),
+    inputs: raw((b) => `${oneHost(b)}\n${BILLION_LAUGHS}`),
     input: 'hosts',
     says: /alias|resource exhaustion/i,
   },
   {
     title: 'an alias repeating an entry',
-    inputs: raw((b) => `- &m\n  name: master\n  host: ${b.addresses[0]}\n- *m`),
+    inputs: raw((b) => `- &m\n  ${oneHost(b).slice(2)}\n- *m`),
     input: 'hosts',
     host: 'master',
     says: /two entries are named "master"/,
   },
   {
     title: 'duplicate key in one entry (the second host: wins in lax parsers)',
-    inputs: raw((b) => `- name: master\n  host: ${b.addresses[0]}\n  host: 198.51.100.66`),
+    inputs: raw((b) => `${oneHost(b)}\n  host: 198.51.100.66`),
     input: 'hosts',
     says: /is not valid YAML: Map keys must be unique/,
   },
   {
     title: 'a mapping instead of a list',
-    inputs: raw((b) => `name: master\nhost: ${b.addresses[0]}`),
+    inputs: raw((b) => `name: master\nhost: ${b.addresses[0]}\ncontainer: ${BASE_NAMES.container}`),
     input: 'hosts',
     says: /is a single mapping, not a list/,
   },
@@ -635,15 +638,16 @@ const yamlCases: BadInputCase[] = [
   {
     title: '!!js/function tag',
     inputs: raw(
-      (b) =>
-        `- name: master\n  host: ${b.addresses[0]}\n  pre-update: !!js/function "function(){ require('child_process').execSync('${PWN}') }"`,
+      (b) => `${oneHost(b)}\n  pre-update: !!js/function "function(){ require('child_process').execSync('${PWN}') }"`,
     ),
     input: 'hosts',
     says: /tag/,
   },
   {
     title: 'multi-document stream',
-    inputs: raw((b) => `- host: ${b.addresses[0]}\n---\n- host: ${b.addresses[1]}\n  role: slave`),
+    inputs: raw(
+      (b) => `${oneHost(b)}\n---\n- host: ${b.addresses[1]}\n  role: slave\n  container: ${BASE_NAMES.container}`,
+    ),
     input: 'hosts',
     says: /is not valid YAML: .*multiple documents/i,
   },
