@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { envFileText, planRecreate, userEnv, type ContainerInspect, type ImageConfig } from '../../src/methods/docker-recreate.js';
+import {
+  envFileText,
+  planRecreate,
+  userEnv,
+  type ContainerInspect,
+  type ImageConfig,
+} from '../../src/methods/docker-recreate.js';
 
 // Shapes as `docker image inspect` / `docker container inspect` (API 1.41, docker 20.10) print them.
 const ALPINE_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -17,7 +23,10 @@ const oldImage: ImageConfig = {
 const ID = '4f1d2c3b5a69e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3';
 
 /** The guide's `docker run --name new-api -d --restart always -p 3000:3000 -e TZ=… -v /srv/new-api/data:/data <image> --log-dir /app/logs`. */
-function guideContainer(over: Partial<ContainerInspect['HostConfig']> = {}, cfg: Partial<ContainerInspect['Config']> = {}): ContainerInspect {
+function guideContainer(
+  over: Partial<ContainerInspect['HostConfig']> = {},
+  cfg: Partial<ContainerInspect['Config']> = {},
+): ContainerInspect {
   return {
     Id: ID,
     Name: '/new-api',
@@ -67,8 +76,12 @@ function guideContainer(over: Partial<ContainerInspect['HostConfig']> = {}, cfg:
       Mounts: undefined,
       ...over,
     },
-    Mounts: [{ Type: 'bind', Source: '/srv/new-api/data', Destination: '/data', Mode: '', RW: true, Propagation: 'rprivate' }],
-    NetworkSettings: { Networks: { bridge: { Aliases: null, IPAMConfig: null, Links: null, MacAddress: '02:42:ac:11:00:02' } } },
+    Mounts: [
+      { Type: 'bind', Source: '/srv/new-api/data', Destination: '/data', Mode: '', RW: true, Propagation: 'rprivate' },
+    ],
+    NetworkSettings: {
+      Networks: { bridge: { Aliases: null, IPAMConfig: null, Links: null, MacAddress: '02:42:ac:11:00:02' } },
+    },
   };
 }
 
@@ -80,11 +93,21 @@ describe('planRecreate: the guide container', () => {
 
   it('recreates with the same name, binds, ports, restart policy and command on the new image', () => {
     expect(plan.createArgv).toEqual([
-      'docker', 'create', '--name', 'new-api', '--env-file', ENV_FILE,
-      '-v', '/srv/new-api/data:/data',
-      '-p', '3000:3000',
-      '--restart', 'always',
-      NEW, '--log-dir', '/app/logs',
+      'docker',
+      'create',
+      '--name',
+      'new-api',
+      '--env-file',
+      ENV_FILE,
+      '-v',
+      '/srv/new-api/data:/data',
+      '-p',
+      '3000:3000',
+      '--restart',
+      'always',
+      NEW,
+      '--log-dir',
+      '/app/logs',
     ]);
   });
 
@@ -101,7 +124,8 @@ describe('planRecreate: the guide container', () => {
   });
 
   it('does not pin the short-ID hostname, the default log driver, shm size or ipc mode', () => {
-    for (const f of ['--hostname', '--log-driver', '--shm-size', '--ipc', '--network']) expect(plan.createArgv).not.toContain(f);
+    for (const f of ['--hostname', '--log-driver', '--shm-size', '--ipc', '--network'])
+      expect(plan.createArgv).not.toContain(f);
     expect(plan.restartPolicy).toBe('always');
     expect(plan.connectArgvs).toEqual([]);
   });
@@ -113,7 +137,10 @@ describe('planRecreate: every user setting is carried over', () => {
       Binds: ['newapi-logs:/app/logs:rw', '/etc/localtime:/etc/localtime:ro'],
       Mounts: [{ Type: 'bind', Source: '/srv/cfg, with comma', Target: '/cfg', ReadOnly: true }],
       PortBindings: {
-        '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '3000' }, { HostIp: '::1', HostPort: '3000' }],
+        '3000/tcp': [
+          { HostIp: '127.0.0.1', HostPort: '3000' },
+          { HostIp: '::1', HostPort: '3000' },
+        ],
         '9000/udp': [{ HostIp: '', HostPort: '' }],
       },
       RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 },
@@ -146,14 +173,32 @@ describe('planRecreate: every user setting is carried over', () => {
       Env: ['TZ=Asia/Shanghai', 'PATH=/opt/bin:/usr/bin:/bin', 'SQL_DSN=root:p@ss=w0rd@tcp(db:3306)/newapi', 'EMPTY='],
       Labels: { maintainer: 'calcium-ion', 'com.example.owner': 'ops', createdBy: 'Apps' },
       ExposedPorts: { '3000/tcp': {}, '9000/udp': {}, '8080/tcp': {} },
-      Healthcheck: { Test: ['CMD-SHELL', 'wget -q -O - http://localhost:3000/api/status | grep -q success'], Interval: 30e9, Timeout: 5e9, Retries: 3, StartPeriod: 1.5e9 },
+      Healthcheck: {
+        Test: ['CMD-SHELL', 'wget -q -O - http://localhost:3000/api/status | grep -q success'],
+        Interval: 30e9,
+        Timeout: 5e9,
+        Retries: 3,
+        StartPeriod: 1.5e9,
+      },
       StopSignal: 'SIGINT',
       StopTimeout: 130,
     },
   );
   c.Mounts = [
-    { Type: 'volume', Name: 'newapi-logs', Source: '/var/lib/docker/volumes/newapi-logs/_data', Destination: '/app/logs', RW: true },
-    { Type: 'volume', Name: 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2', Source: '/var/lib/docker/volumes/a1b2/_data', Destination: '/data', RW: true },
+    {
+      Type: 'volume',
+      Name: 'newapi-logs',
+      Source: '/var/lib/docker/volumes/newapi-logs/_data',
+      Destination: '/app/logs',
+      RW: true,
+    },
+    {
+      Type: 'volume',
+      Name: 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2',
+      Source: '/var/lib/docker/volumes/a1b2/_data',
+      Destination: '/data',
+      RW: true,
+    },
   ];
   c.NetworkSettings = {
     Networks: {
@@ -166,7 +211,9 @@ describe('planRecreate: every user setting is carried over', () => {
   const pairs = (flag: string): string[] => argv.flatMap((a, i) => (a === flag ? [argv[i + 1]] : []));
 
   it('keeps user env (including a changed PATH and empty values) in the env file only', () => {
-    expect(plan.envFile).toBe('TZ=Asia/Shanghai\nPATH=/opt/bin:/usr/bin:/bin\nSQL_DSN=root:p@ss=w0rd@tcp(db:3306)/newapi\nEMPTY=\n');
+    expect(plan.envFile).toBe(
+      'TZ=Asia/Shanghai\nPATH=/opt/bin:/usr/bin:/bin\nSQL_DSN=root:p@ss=w0rd@tcp(db:3306)/newapi\nEMPTY=\n',
+    );
     expect(argv.join(' ')).not.toContain('p@ss');
   });
 
@@ -183,7 +230,11 @@ describe('planRecreate: every user setting is carried over', () => {
   });
 
   it('keeps volumes (named, --mount with CSV quoting, anonymous by name) and tmpfs', () => {
-    expect(pairs('-v')).toEqual(['newapi-logs:/app/logs:rw', '/etc/localtime:/etc/localtime:ro', 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2:/data']);
+    expect(pairs('-v')).toEqual([
+      'newapi-logs:/app/logs:rw',
+      '/etc/localtime:/etc/localtime:ro',
+      'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2:/data',
+    ]);
     expect(pairs('--mount')).toEqual(['type=bind,"source=/srv/cfg, with comma",target=/cfg,readonly']);
     expect(pairs('--tmpfs')).toEqual(['/tmp:rw,size=64m']);
   });
@@ -245,13 +296,26 @@ describe('planRecreate: special cases', () => {
     c.NetworkSettings = { Networks: { host: { Aliases: null } } };
     const p = planRecreate(c, oldImage, NEW, ENV_FILE);
     expect(p.createArgv).not.toContain('--hostname');
-    expect(p.createArgv.slice(p.createArgv.indexOf('--network'), p.createArgv.indexOf('--network') + 2)).toEqual(['--network', 'host']);
+    expect(p.createArgv.slice(p.createArgv.indexOf('--network'), p.createArgv.indexOf('--network') + 2)).toEqual([
+      '--network',
+      'host',
+    ]);
   });
 
   it('a user who cleared the entrypoint keeps it cleared, and an exec-form healthcheck becomes a quoted shell command', () => {
-    const c = guideContainer({}, { Entrypoint: null, Cmd: ['/one-api', '--port', '3000'], Healthcheck: { Test: ['CMD', 'wget', '-q', 'http://x/a b'] } });
+    const c = guideContainer(
+      {},
+      {
+        Entrypoint: null,
+        Cmd: ['/one-api', '--port', '3000'],
+        Healthcheck: { Test: ['CMD', 'wget', '-q', 'http://x/a b'] },
+      },
+    );
     const p = planRecreate(c, oldImage, NEW, ENV_FILE);
-    expect(p.createArgv.slice(p.createArgv.indexOf('--entrypoint'), p.createArgv.indexOf('--entrypoint') + 2)).toEqual(['--entrypoint', '']);
+    expect(p.createArgv.slice(p.createArgv.indexOf('--entrypoint'), p.createArgv.indexOf('--entrypoint') + 2)).toEqual([
+      '--entrypoint',
+      '',
+    ]);
     expect(p.createArgv.slice(-3)).toEqual(['/one-api', '--port', '3000']);
     expect(p.createArgv[p.createArgv.indexOf('--health-cmd') + 1]).toBe(`wget -q 'http://x/a b'`);
   });
