@@ -237,9 +237,13 @@ start_host() {
 host_docker_up() { curl -sf --unix-socket "$(host_root "$1")/run/docker.sock" http://docker/_ping; }
 
 wait_host() {
-  local name=$1 addr=$2 with_sshd=$3
-  wait_for "dockerd of $name" 60 host_docker_up "$name"
-  if [ "$with_sshd" = yes ]; then wait_for "sshd of $name" 30 tcp_open "$addr" 22; fi
+  local name=$1 addr=$2 with_sshd=$3 hr
+  hr=$(host_root "$name")
+  (wait_for "dockerd of $name" 60 host_docker_up "$name") ||
+    die "$(tail -n 20 "$BED_DIR/run/$name.log" "$hr/var/log/dockerd.log" 2>&1)"
+  if [ "$with_sshd" = yes ]; then
+    (wait_for "sshd of $name" 30 tcp_open "$addr" 22) || die "$(tail -n 20 "$hr/var/log/sshd.log" 2>&1)"
+  fi
 }
 
 # Stops a host's processes and removes its namespace and state.
