@@ -1,18 +1,11 @@
 /**
  * The action's post step (runs even when the job was cancelled): for every host the main step left
- * unfinished, settle its host step and release the lock. A node whose step is still waiting for a
- * verdict is told to revert (the main step is gone, so nobody will check it); a node that passed and is
- * held on the new version is finalized; then the lock this run holds is released.
+ * unfinished, settle its host step (rollout/reconcile.ts: an unconfirmed node is reverted, a node that
+ * passed is finalized) and release the lock this run holds.
  */
 import * as core from '@actions/core';
 import { readSettings } from './inputs.js';
-import {
-  FINAL_STATES,
-  launchStepCommand,
-  readStateCommand,
-  stepDir,
-  writeVerdictCommand,
-} from './rollout/hoststep.js';
+import { reconcileNode } from './rollout/reconcile.js';
 import { loadRunState } from './rollout/run-state.js';
 import { releaseLock } from './ssh/lock.js';
 import { Masker } from './ssh/secrets.js';
@@ -40,17 +33,7 @@ async function settle(): Promise<void> {
       .map(async (host) => {
         const exec = await connect(host);
         try {
-          const dir = stepDir(host);
-          const s = (await exec.run(readStateCommand(dir))).stdout.trim();
-          if (s === 'applied') {
-            log.warn(`[${host.name}] the run ended before its checks finished: reverting this node`);
-            await exec.run(writeVerdictCommand(dir, 'revert'));
-          } else if (s === 'held') {
-            log.info(`[${host.name}] passed its checks before the run ended: removing the kept old version`);
-            await exec.run(launchStepCommand(dir, 'finalize'));
-          } else if (!FINAL_STATES.has(s as never) && s !== 'missing') {
-            log.warn(`[${host.name}] host step is '${s}': it finishes or reverts by itself; see ${dir}/step.log`);
-          }
+          await reconcileNode(exec, host, { log, timeoutMs: 60_000 });
           const released = await releaseLock(exec, state.owner);
           if (released.status === 'released') log.info(`[${host.name}] released the deployment lock`);
         } finally {

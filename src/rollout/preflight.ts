@@ -12,6 +12,7 @@ import type { SshExecutor } from '../ssh/connection.js';
 import type { Executor } from '../ssh/types.js';
 import { knownVersion, sameTag } from '../versions/tags.js';
 import type { Logger } from './ports.js';
+import { reconcileNode } from './reconcile.js';
 
 export interface PreflightDeps {
   settings: Settings;
@@ -66,6 +67,7 @@ export async function inspectHost(
       log: (l) => deps.log.info(l),
     });
     opened(exec, lock);
+    await reconcileNode(exec, host, { log: deps.log, timeoutMs: settings.commandTimeoutSeconds * 1000 });
   }
   const method = deps.methodFor(host);
   const state = await method.inspect(exec);
