@@ -58,7 +58,9 @@ export async function reconcileNode(
       await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
     }
   };
-  let { state, alive } = await readStep(exec, dir);
+  const first = await readStep(exec, dir);
+  const alive = first.alive;
+  let state = first.state;
   if (state === 'missing') return undefined;
   if (!FINAL_STATES.has(state as StepState) && alive && state !== 'applied') state = await wait();
   if (state === 'applied') {

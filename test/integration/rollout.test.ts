@@ -33,13 +33,20 @@ let bed: Bed;
 const docker = Object.fromEntries(NAMES.map((n) => [n, fixtureHostFields('docker')]));
 const hosts = (overrides = docker) => hostsInput(bed, NAMES, overrides);
 const env = (inputs: Record<string, string | number | boolean | undefined>) =>
-  actionEnv(bed, { ...seedInputs(), 'admin-username': undefined, 'admin-password': undefined, hosts: hosts(), ...inputs });
-const report = (r: ActionRun) => JSON.parse(r.outputs.report) as {
-  result: string;
-  message: string;
-  hosts: { name: string; outcome: string; versionAfter?: string; steps: { label: string }[] }[];
-  backups: { host: string; kind: string; path: string }[];
-};
+  actionEnv(bed, {
+    ...seedInputs(),
+    'admin-username': undefined,
+    'admin-password': undefined,
+    hosts: hosts(),
+    ...inputs,
+  });
+const report = (r: ActionRun) =>
+  JSON.parse(r.outputs.report) as {
+    result: string;
+    message: string;
+    hosts: { name: string; outcome: string; versionAfter?: string; steps: { label: string }[] }[];
+    backups: { host: string; kind: string; path: string }[];
+  };
 
 async function versions(): Promise<Record<string, string | undefined>> {
   const out: Record<string, string | undefined> = {};
