@@ -389,12 +389,7 @@ function dumpCommand(kind: 'postgres' | 'mysql', dsn: DsnParts, probe: BackupPro
   if (probe.dbContainer && probe.containerDump) {
     run = `docker exec -e ${pwVar} ${shq(probe.dbContainer)} ${shellJoin([probe.containerDump, ...args])}`;
   } else if (probe.hostDump) {
-    const net =
-      kind === 'postgres'
-        ? ['-h', dsn.host, '-p', String(dsn.port)]
-        : dsn.socket
-          ? [`--socket=${dsn.socket}`]
-          : ['-h', dsn.host, '-P', String(dsn.port), '--protocol=TCP'];
+    const net = clientNetArgs(kind, dsn);
     run = shellJoin([probe.hostDump, ...net, ...args]);
   } else {
     const client =
@@ -503,6 +498,12 @@ export function sqliteRestoreScript(backupFile: string, sha256: string, dbPath: 
 }
 
 /** Command restoring a dump into the live database server (psql / mysql), password on stdin. */
+/** How a host-side psql/pg_dump or mysql/mysqldump reaches the server named by the DSN. */
+function clientNetArgs(kind: 'postgres' | 'mysql', dsn: DsnParts): string[] {
+  if (kind === 'postgres') return ['-h', dsn.host, '-p', String(dsn.port)];
+  return dsn.socket ? [`--socket=${dsn.socket}`] : ['-h', dsn.host, '-P', String(dsn.port), '--protocol=TCP'];
+}
+
 export function dumpRestoreCommand(
   kind: 'postgres' | 'mysql',
   dsn: DsnParts,
@@ -519,12 +520,7 @@ export function dumpRestoreCommand(
   if (probe.dbContainer && probe.containerRestore) {
     run = `docker exec -i -e ${pwVar} ${shq(probe.dbContainer)} ${shellJoin([probe.containerRestore, ...args])}`;
   } else if (probe.hostRestore) {
-    const net =
-      kind === 'postgres'
-        ? ['-h', dsn.host, '-p', String(dsn.port)]
-        : dsn.socket
-          ? [`--socket=${dsn.socket}`]
-          : ['-h', dsn.host, '-P', String(dsn.port), '--protocol=TCP'];
+    const net = clientNetArgs(kind, dsn);
     run = shellJoin([probe.hostRestore, ...net, ...args]);
   } else {
     throw new BackupRefused(
