@@ -238,7 +238,7 @@ describe('each release on the bed fails exactly the check it should', () => {
   });
 });
 
-describe('old releases', () => {
+describe('credentials and old releases', () => {
   test('password login with a session cookie and the bare-array channel list (old scheme): v0.9.1 → v0.9.2', async () => {
     const s = catalog.seed;
     const o = await update('v0.9.2', {
@@ -254,5 +254,24 @@ describe('old releases', () => {
     expect(failed(o)).toEqual([]);
     expect(o.results.get('admin-login')?.detail).toMatch(/via password login/);
     expect(o.results.get('channels')?.detail).toMatch(/3 of 4 channels enabled \(3 before\)/);
+  });
+
+  test('an admin account with 2FA: admin-login and channels are "could not check", nothing fails', async () => {
+    const s = catalog.seed;
+    const o = await update('v1.0.0', {
+      settings: settings({
+        adminAccessToken: undefined,
+        adminUserId: undefined,
+        adminUsername: s.adminUsername,
+        adminPassword: s.adminPassword,
+      }),
+      env: ['STUB_REQUIRE_2FA=true'],
+    });
+    expect(failed(o)).toEqual([]);
+    expect(o.results.get('admin-login')).toMatchObject({
+      status: 'skipped',
+      detail: expect.stringMatching(/^could not check: 2FA/),
+    });
+    expect(o.results.get('channels')).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/2FA/) });
   });
 });
