@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { checkPorts } from '../../src/checks/ports.js';
 import type { Baseline, CheckContext, CheckResult } from '../../src/checks/types.js';
 import { containerLogs, containerRuntime } from '../../src/methods/container.js';
@@ -14,19 +13,12 @@ import type { NodeState } from '../../src/methods/types.js';
 import type { CheckName, HostSpec, Role, Settings } from '../../src/settings.js';
 import { connect, type SshExecutor } from '../../src/ssh/connection.js';
 import { makeSettings } from '../unit/checks-fixtures.js';
+import { bedHost, catalog, hostShOk, loadBed, type Bed } from './bed.js';
 
 jest.setTimeout(120_000);
 
-interface Bed {
-  image: string;
-  sshKey: string;
-  knownHosts: string;
-  hosts: { name: string; address: string; port: number; user: string }[];
-}
-const catalog = JSON.parse(readFileSync(new URL('../bed/catalog.json', import.meta.url), 'utf8')) as {
-  seed: { adminUsername: string; adminPassword: string; adminUserId: string; adminAccessToken: string; apiKey: string };
-};
-
+const seed = catalog().seed;
+const BED_HOST = 'master';
 const NAME = 'nau-checks';
 const PORT = 3150;
 const DATA = `/srv/${NAME}/data`;
@@ -55,7 +47,7 @@ let bed: Bed;
 let exec: SshExecutor;
 
 function hostSpec(role: Role): HostSpec {
-  const h = bed.hosts[0];
+  const h = bedHost(BED_HOST, bed);
   return {
     name: h.name,
     host: h.address,
@@ -71,20 +63,20 @@ function hostSpec(role: Role): HostSpec {
 }
 
 function settings(over: Partial<Settings> = {}): Settings {
-  const s = catalog.seed;
   return makeSettings({
-    adminAccessToken: s.adminAccessToken,
-    adminUserId: s.adminUserId,
-    apiKey: s.apiKey,
+    adminAccessToken: seed.adminAccessToken,
+    adminUserId: seed.adminUserId,
+    apiKey: seed.apiKey,
     healthTimeoutSeconds: 120,
     stabilitySeconds: 6,
-    secrets: [s.adminAccessToken, s.apiKey, s.adminPassword],
+    secrets: [seed.adminAccessToken, seed.apiKey, seed.adminPassword],
     ...over,
   });
 }
 
-async function sh(script: string): Promise<string> {
-  return (await exec.run({ label: script.split('\n')[0].slice(0, 60), script, timeoutMs: 120_000 })).stdout;
+/** Setup and teardown go through the bed's own access to the host, not the SSH code under test. */
+function sh(script: string): Promise<string> {
+  return hostShOk(BED_HOST, script);
 }
 
 async function runContainer(tag: string, env: string[] = []): Promise<void> {
@@ -178,8 +170,7 @@ function explain(o: Outcome): string {
 }
 
 beforeAll(async () => {
-  const dir = process.env.NAU_BED_DIR ?? '/var/lib/nau-bed';
-  bed = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as Bed;
+  bed = loadBed();
   exec = await connect(hostSpec('master'), {
     privateKey: readFileSync(bed.sshKey, 'utf8'),
     knownHosts: readFileSync(bed.knownHosts, 'utf8'),
@@ -241,14 +232,13 @@ describe('each release on the bed fails exactly the check it should', () => {
 
 describe('credentials and old releases', () => {
   test('password login with a session cookie and the bare-array channel list (old scheme): v0.9.1 → v0.9.2', async () => {
-    const s = catalog.seed;
     const o = await update('v0.9.2', {
       from: 'v0.9.1',
       settings: settings({
         adminAccessToken: undefined,
         adminUserId: undefined,
-        adminUsername: s.adminUsername,
-        adminPassword: s.adminPassword,
+        adminUsername: seed.adminUsername,
+        adminPassword: seed.adminPassword,
       }),
       env: ['STUB_CHANNELS_SHAPE=array'],
     });
@@ -258,13 +248,12 @@ describe('credentials and old releases', () => {
   });
 
   test('an admin account with 2FA: admin-login and channels are "could not check", nothing fails', async () => {
-    const s = catalog.seed;
     const o = await update('v1.0.0', {
       settings: settings({
         adminAccessToken: undefined,
         adminUserId: undefined,
-        adminUsername: s.adminUsername,
-        adminPassword: s.adminPassword,
+        adminUsername: seed.adminUsername,
+        adminPassword: seed.adminPassword,
       }),
       env: ['STUB_REQUIRE_2FA=true'],
     });
