@@ -22,7 +22,8 @@ const TITLE = 'New API update';
 export function annotationsFor(report: RunReport): Annotation[] {
   const errors: Annotation[] = [];
   const failed = report.result === 'failed' || report.result === 'rolled-back' || report.result === 'refused';
-  for (const e of report.errors) errors.push({ level: 'error', title: TITLE, message: e });
+  // The run's own message is the step's failure line (core.setFailed in publish.ts): not repeated here.
+  for (const e of report.errors) if (e !== report.message) errors.push({ level: 'error', title: TITLE, message: e });
   for (const h of report.hosts.filter((x) => outcomeLook(x.outcome).tone === 'bad' || x.error)) {
     const failedChecks = h.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.detail}`);
     const recovery = h.manualRecovery?.length ? ['Manual recovery needed:', ...h.manualRecovery] : [];
@@ -32,9 +33,9 @@ export function annotationsFor(report: RunReport): Annotation[] {
       message: [h.error ?? '', ...failedChecks, ...recovery].filter(Boolean).join('\n') || outcomeLook(h.outcome).label,
     });
   }
-  // A failed run always says why, even when no host or error entry carries the reason.
-  if (failed && errors.length === 0)
-    errors.push({ level: 'error', title: resultTitle(report), message: report.message || report.result });
+  // A failed run always says why, even when neither the step's failure line nor a host carries the reason.
+  if (failed && errors.length === 0 && !report.message)
+    errors.push({ level: 'error', title: resultTitle(report), message: report.result });
   const warnings = report.warnings.map((w): Annotation => ({ level: 'warning', title: TITLE, message: w }));
   return [...cap(errors, 'error'), ...cap(warnings, 'warning')].map(sanitize);
 }

@@ -35,8 +35,7 @@ export async function publishReport(
   }
   annotate(report);
   if (settings) await github_(report, settings, deployment);
-  // The annotations above already carry the error; setFailed would print it a second time.
-  if (FAILED.has(report.result)) process.exitCode = 1;
+  if (FAILED.has(report.result)) core.setFailed(report.message || `result: ${report.result}`);
 }
 
 async function github_(report: RunReport, settings: Settings, deployment?: DeploymentRef): Promise<void> {

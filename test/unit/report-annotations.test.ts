@@ -49,16 +49,21 @@ describe('annotations', () => {
     ]);
   });
 
-  test('a failed run without any detail still says why', () => {
+  test("the run's message is the step's failure line, so it is not repeated as an annotation", () => {
     const bare: RunReport = {
       ...rolledBack,
       hosts: [],
-      errors: [],
+      errors: ['could not resolve the target'],
       result: 'failed',
       message: 'could not resolve the target',
     };
+    expect(annotationsFor(bare)).toEqual([]);
+  });
+
+  test('a failed run with no message and no detail still says how it ended', () => {
+    const bare: RunReport = { ...rolledBack, hosts: [], errors: [], result: 'failed', message: '' };
     expect(annotationsFor(bare)).toEqual([
-      { level: 'error', title: 'New API update to v0.10.3-crash failed', message: 'could not resolve the target' },
+      { level: 'error', title: 'New API update to v0.10.3-crash failed', message: 'failed' },
     ]);
   });
 
