@@ -58138,7 +58138,10 @@ class NewApiClient {
             return 'access token';
         return this.hasAdminCredentials() ? 'password login' : 'none';
     }
-    /** `GET /api/status` (public). Throws only when the endpoint does not answer with JSON. */
+    /**
+     * `GET /api/status` (public). Throws CouldNotCheck when rate limited, ApiError when the answer is not New
+     * API's JSON (a proxy page, a redirect), and the transport's error when nothing listens.
+     */
     async status(timeoutMs) {
         const res = await this.request({ method: 'GET', path: '/api/status', timeoutMs });
         this.throwIfRateLimited('/api/status', res);
@@ -59735,7 +59738,9 @@ class Rollout {
         const allBack = await this.rollbackHeld();
         if (allBack && this.settings.restoreDataOnRollback)
             await this.restoreData();
-        const failedNodeBack = failure.report.outcome === 'rolled-back' || failure.report.outcome === 'not-started' || failure.report.outcome === 'failed';
+        const failedNodeBack = failure.report.outcome === 'rolled-back' ||
+            failure.report.outcome === 'not-started' ||
+            failure.report.outcome === 'failed';
         return {
             ok: false,
             rolledBack: allBack && failedNodeBack,
@@ -59768,7 +59773,7 @@ class Rollout {
         const { host, exec, report } = node;
         const log = (m) => this.ports.log.info(`[${host.name}] ${m}`);
         const t0 = this.ports.now();
-        const dir = (0,hoststep/* stepDir */.ME)((0,hoststep/* instanceKey */.pA)(host));
+        const dir = (0,hoststep/* stepDir */.ME)(host);
         try {
             if (host.preUpdate) {
                 await this.step(node, 'pre-update command', () => exec.run({ label: 'pre-update command', script: host.preUpdate, privileged: false }));
@@ -59808,7 +59813,11 @@ class Rollout {
                 baseline,
                 state: node.state,
                 startedAtUnix: Math.floor(swapStart / 1000) - 1,
-                logs: async () => (await exec.run({ ...node.method.logs(node.state, Math.floor(swapStart / 1000) - 1), allowFailure: true, quiet: true })).stdout,
+                logs: async () => (await exec.run({
+                    ...node.method.logs(node.state, Math.floor(swapStart / 1000) - 1),
+                    allowFailure: true,
+                    quiet: true,
+                })).stdout,
                 runtime: () => node.method.runtimeState(exec, node.state),
             };
             const failed = await this.verify(node, ctx, swapStart);
@@ -59928,7 +59937,7 @@ class Rollout {
     async rollbackHeld() {
         let ok = true;
         for (const node of [...this.held].reverse()) {
-            const dir = (0,hoststep/* stepDir */.ME)((0,hoststep/* instanceKey */.pA)(node.host));
+            const dir = (0,hoststep/* stepDir */.ME)(node.host);
             this.ports.log.warn(`[${node.host.name}] rolling back to ${node.from ?? 'the previous version'}`);
             try {
                 const s = await this.step(node, 'rollback', () => this.launchAndWait(node.exec, dir, 'revert', hoststep/* FINAL_STATES */.MS));
@@ -59953,7 +59962,7 @@ class Rollout {
     }
     async finalizeHeld() {
         await Promise.all(this.held.map(async (node) => {
-            const dir = (0,hoststep/* stepDir */.ME)((0,hoststep/* instanceKey */.pA)(node.host));
+            const dir = (0,hoststep/* stepDir */.ME)(node.host);
             try {
                 const s = await this.step(node, 'finalize (remove kept old version)', () => this.launchAndWait(node.exec, dir, 'finalize', hoststep/* FINAL_STATES */.MS));
                 if (s !== 'finalized')
@@ -60083,6 +60092,8 @@ async function probeSudo(exec) {
 
 // EXTERNAL MODULE: ./src/versions/tags.ts
 var tags = __nccwpck_require__(360);
+// EXTERNAL MODULE: ./src/rollout/reconcile.ts
+var reconcile = __nccwpck_require__(8109);
 ;// CONCATENATED MODULE: ./src/rollout/preflight.ts
 /**
  * Preflight: every host, in parallel, before anything changes. Connect (host key verified), probe sudo,
@@ -60109,6 +60120,10 @@ async function inspectHost(host, deps, opened) {
     opened(exec);
     if (host.sudo)
         await probeSudo(exec);
+    // Checks travel through the SSH connection: find out now whether forwarding or curl/wget carries them.
+    const transport = await exec.probeForwarding();
+    if (transport.note)
+        deps.log.info(`[${host.name}] ${transport.note}`);
     let lock;
     if (!settings.dryRun) {
         lock = await (0,ssh_lock/* acquireLock */.IZ)(exec, deps.owner, {
@@ -60117,6 +60132,7 @@ async function inspectHost(host, deps, opened) {
             log: (l) => deps.log.info(l),
         });
         opened(exec, lock);
+        await (0,reconcile/* reconcileNode */.Z)(exec, host, { log: deps.log, timeoutMs: settings.commandTimeoutSeconds * 1000 });
     }
     const method = deps.methodFor(host);
     const state = await method.inspect(exec);
@@ -60160,11 +60176,11 @@ async function servedVersion(exec, host, settings, state, log) {
 async function lastReplaced(exec, host) {
     const r = await exec.run({
         label: 'read the audit log',
-        script: `tail -n 500 ${hoststep/* STATE_ROOT */.PI}/audit.log 2>/dev/null || true`,
+        script: `tail -n 500 ${ssh_lock/* DEFAULT_STATE_DIR */.mU}/audit.log 2>/dev/null || true`,
         privileged: true,
         quiet: true,
     });
-    const key = (0,hoststep/* instanceKey */.pA)(host);
+    const key = (0,ssh_lock/* instanceKey */.pA)(host);
     let previous;
     for (const line of r.stdout.split('\n')) {
         try {
@@ -60427,9 +60443,11 @@ const TITLE = 'New API update';
 function annotationsFor(report) {
     const errors = [];
     const failed = report.result === 'failed' || report.result === 'rolled-back' || report.result === 'refused';
+    // The run's own message is the step's failure line (core.setFailed in publish.ts): not repeated here.
     for (const e of report.errors)
-        errors.push({ level: 'error', title: TITLE, message: e });
-    for (const h of report.hosts.filter((x) => isTroubled(x) && outcomeLook(x.outcome).tone === 'bad')) {
+        if (e !== report.message)
+            errors.push({ level: 'error', title: TITLE, message: e });
+    for (const h of report.hosts.filter((x) => outcomeLook(x.outcome).tone === 'bad' || x.error)) {
         const failedChecks = h.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.detail}`);
         const recovery = h.manualRecovery?.length ? ['Manual recovery needed:', ...h.manualRecovery] : [];
         errors.push({
@@ -60438,9 +60456,9 @@ function annotationsFor(report) {
             message: [h.error ?? '', ...failedChecks, ...recovery].filter(Boolean).join('\n') || outcomeLook(h.outcome).label,
         });
     }
-    // A failed run always says why, even when no host or error entry carries the reason.
-    if (failed && errors.length === 0)
-        errors.push({ level: 'error', title: resultTitle(report), message: report.message || report.result });
+    // A failed run always says why, even when neither the step's failure line nor a host carries the reason.
+    if (failed && errors.length === 0 && !report.message)
+        errors.push({ level: 'error', title: resultTitle(report), message: report.result });
     const warnings = report.warnings.map((w) => ({ level: 'warning', title: TITLE, message: w }));
     return [...cap(errors, 'error'), ...cap(warnings, 'warning')].map(sanitize);
 }
@@ -62155,6 +62173,7 @@ async function run() {
         for (const s of settings.secrets)
             masker.add(s);
         report.dryRun = settings.dryRun;
+        report.environment = settings.environment;
         if (!settings.dryRun && isForkPullRequest(github/* context */._)) {
             settings = { ...settings, dryRun: true };
             report.dryRun = true;
@@ -62171,7 +62190,7 @@ async function run() {
     finally {
         report.finishedAt = new Date().toISOString();
         report.durationMs = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
-        await publishReport(report, settings, masker);
+        await publishReport(report, settings, masker, io.deployment);
     }
 }
 function emptyReport() {
@@ -62348,6 +62367,7 @@ async function update(settings, report, masker, io) {
             report.message = verdict.message;
             return;
         }
+        io.deployment = await recordDeployment(settings, anyTarget.tag, report);
         // Pre-pull / pre-build everywhere while the old versions keep serving.
         const prepared = await Promise.allSettled(updating.map(async (n) => {
             for (const cmd of n.method.prepare(n.state, targetOf(n)))
@@ -62395,7 +62415,7 @@ async function update(settings, report, masker, io) {
             attempt: owner.attempt,
             runUrl: report.runUrl,
             host: node.host.name,
-            instance: (0,hoststep/* instanceKey */.pA)(node.host),
+            instance: (0,ssh_lock/* instanceKey */.pA)(node.host),
             from: node.from,
             to: node.target.tag,
             result: node.report.outcome,
@@ -62429,6 +62449,17 @@ function hostReportOf(report, host) {
 function errorText(host, reason) {
     const m = reason instanceof Error ? reason.message : String(reason);
     return m.startsWith(`[${host.name}]`) ? m : `[${host.name}] ${m}`;
+}
+/** With `environment`: a GitHub deployment of the target, `in_progress` now; publishReport finishes it. */
+async function recordDeployment(settings, version, report) {
+    if (!settings.environment || !settings.githubToken)
+        return undefined;
+    const octokit = github/* getOctokit */.Q(settings.githubToken);
+    const ref = process.env.GITHUB_REF_NAME || github/* context */._.sha || 'HEAD';
+    const started = await startDeployment(octokit, github/* context */._.repo, ref, settings.environment, version, report.runUrl);
+    if (started.warning)
+        report.warnings.push(started.warning);
+    return started.deployment;
 }
 
 
@@ -62756,11 +62787,7 @@ function dumpCommand(kind, dsn, probe, dest) {
         run = `docker exec -e ${pwVar} ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shq */ .hi)(probe.dbContainer)} ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shellJoin */ .nZ)([probe.containerDump, ...args])}`;
     }
     else if (probe.hostDump) {
-        const net = kind === 'postgres'
-            ? ['-h', dsn.host, '-p', String(dsn.port)]
-            : dsn.socket
-                ? [`--socket=${dsn.socket}`]
-                : ['-h', dsn.host, '-P', String(dsn.port), '--protocol=TCP'];
+        const net = clientNetArgs(kind, dsn);
         run = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shellJoin */ .nZ)([probe.hostDump, ...net, ...args]);
     }
     else {
@@ -62841,6 +62868,12 @@ function sqliteRestoreScript(backupFile, sha256, dbPath) {
     ].join('\n');
 }
 /** Command restoring a dump into the live database server (psql / mysql), password on stdin. */
+/** How a host-side psql/pg_dump or mysql/mysqldump reaches the server named by the DSN. */
+function clientNetArgs(kind, dsn) {
+    if (kind === 'postgres')
+        return ['-h', dsn.host, '-p', String(dsn.port)];
+    return dsn.socket ? [`--socket=${dsn.socket}`] : ['-h', dsn.host, '-P', String(dsn.port), '--protocol=TCP'];
+}
 function dumpRestoreCommand(kind, dsn, probe, backupFile, sha256) {
     const pwVar = kind === 'postgres' ? 'PGPASSWORD' : 'MYSQL_PWD';
     const args = kind === 'postgres'
@@ -62851,11 +62884,7 @@ function dumpRestoreCommand(kind, dsn, probe, backupFile, sha256) {
         run = `docker exec -i -e ${pwVar} ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shq */ .hi)(probe.dbContainer)} ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shellJoin */ .nZ)([probe.containerRestore, ...args])}`;
     }
     else if (probe.hostRestore) {
-        const net = kind === 'postgres'
-            ? ['-h', dsn.host, '-p', String(dsn.port)]
-            : dsn.socket
-                ? [`--socket=${dsn.socket}`]
-                : ['-h', dsn.host, '-P', String(dsn.port), '--protocol=TCP'];
+        const net = clientNetArgs(kind, dsn);
         run = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shellJoin */ .nZ)([probe.hostRestore, ...net, ...args]);
     }
     else {
@@ -63275,7 +63304,7 @@ class ComposeMethod {
         this.dir = host.projectDir;
     }
     nextFile() {
-        return external_node_path_.posix.join(hoststep/* STATE_ROOT */.PI, (0,hoststep/* instanceKey */.pA)(this.host), 'compose-file.next');
+        return external_node_path_.posix.join((0,hoststep/* instanceDir */.Ze)(this.host), 'compose-file.next');
     }
     async inspect(exec) {
         const svc = this.host.service;
@@ -63411,8 +63440,9 @@ class ComposeMethod {
             `rm -f ${NEXT} ${TMP}`,
             retag,
             `cur=$(${serviceContainer})`,
-            // Nothing to do when apply failed before touching the service.
-            `if [ "$cur" != ${(0,quote/* shq */.hi)(state.containerId)} ] || [ "$(docker container inspect -f '{{.State.Running}}' "$cur")" != true ]; then (${up}); fi`,
+            // Nothing to do when the service already runs the old image from the restored file (apply failed
+            // before touching it, or this revert already ran).
+            `if [ -z "$cur" ] || [ "$(docker container inspect -f '{{.Image}} {{.State.Running}}' "$cur")" != ${(0,quote/* shq */.hi)(`${state.image.id} true`)} ]; then (${up}); fi`,
         ].join('\n');
         const finalize = [
             `rm -f ${P} ${NEXT}`,
@@ -63806,7 +63836,7 @@ function keptName(state) {
     return `${state.containerName}${KEPT_SUFFIX}${from}`;
 }
 function envFilePath(host) {
-    return external_node_path_.posix.join(hoststep/* STATE_ROOT */.PI, (0,hoststep/* instanceKey */.pA)(host), 'new-container.env');
+    return external_node_path_.posix.join((0,hoststep/* instanceDir */.Ze)(host), 'new-container.env');
 }
 class DockerMethod {
     host;
@@ -63970,7 +64000,7 @@ function execStartPath(execStart) {
  * The build, run in the worktree. The host's `build` key replaces New API's own steps; it gets
  * NEW_API_TAG and must leave the binary at $NEW_API_OUTPUT.
  */
-function buildScript(worktree, tag, output, custom) {
+function buildScript(sourceDir, worktree, tag, output, custom) {
     if (!TAG_RE.test(tag))
         throw new Error(`not a release tag: ${tag}`);
     const head = [
@@ -63978,6 +64008,8 @@ function buildScript(worktree, tag, output, custom) {
         `NEW_API_TAG=${(0,quote/* shq */.hi)(tag)}`,
         `NEW_API_OUTPUT=${(0,quote/* shq */.hi)(output)}`,
         'export NEW_API_TAG NEW_API_OUTPUT',
+        // A clone whose Go dependencies live in an untracked vendor/ builds offline; so must the worktree.
+        `if [ ! -e vendor ] && [ -f ${(0,quote/* shq */.hi)(`${sourceDir}/vendor/modules.txt`)} ]; then cp -a ${(0,quote/* shq */.hi)(`${sourceDir}/vendor`)} vendor; fi`,
     ];
     const check = `[ -s "$NEW_API_OUTPUT" ] || { echo "the build left no binary at $NEW_API_OUTPUT" >&2; exit 1; }`;
     if (custom)
@@ -64150,7 +64182,7 @@ class SourceMethod {
             },
             {
                 label: `build ${target.tag} (${this.host.build ? 'build command' : 'web UI, then the binary'})`,
-                script: buildScript(WT, target.tag, external_node_path_.posix.join(WT, external_node_path_.posix.basename(state.binaryPath)), this.host.build),
+                script: buildScript(this.dir, WT, target.tag, external_node_path_.posix.join(WT, external_node_path_.posix.basename(state.binaryPath)), this.host.build),
                 timeoutMs: 60 * 60_000,
             },
         ];
@@ -64336,16 +64368,15 @@ function createMethod(host, opts = {}) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8761);
-/* harmony import */ var _rollout_hoststep_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9113);
+/* harmony import */ var _rollout_reconcile_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8109);
 /* harmony import */ var _rollout_run_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9500);
 /* harmony import */ var _ssh_lock_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3531);
 /* harmony import */ var _ssh_secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7807);
 /* harmony import */ var _wiring_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4910);
 /**
  * The action's post step (runs even when the job was cancelled): for every host the main step left
- * unfinished, settle its host step and release the lock. A node whose step is still waiting for a
- * verdict is told to revert (the main step is gone, so nobody will check it); a node that passed and is
- * held on the new version is finalized; then the lock this run holds is released.
+ * unfinished, settle its host step (rollout/reconcile.ts: an unconfirmed node is reverted, a node that
+ * passed is finalized) and release the lock this run holds.
  */
 
 
@@ -64377,19 +64408,7 @@ async function settle() {
         .map(async (host) => {
         const exec = await connect(host);
         try {
-            const dir = (0,_rollout_hoststep_js__WEBPACK_IMPORTED_MODULE_2__/* .stepDir */ .ME)((0,_rollout_hoststep_js__WEBPACK_IMPORTED_MODULE_2__/* .instanceKey */ .pA)(host));
-            const s = (await exec.run((0,_rollout_hoststep_js__WEBPACK_IMPORTED_MODULE_2__/* .readStateCommand */ .RN)(dir))).stdout.trim();
-            if (s === 'applied') {
-                log.warn(`[${host.name}] the run ended before its checks finished: reverting this node`);
-                await exec.run((0,_rollout_hoststep_js__WEBPACK_IMPORTED_MODULE_2__/* .writeVerdictCommand */ .Kx)(dir, 'revert'));
-            }
-            else if (s === 'held') {
-                log.info(`[${host.name}] passed its checks before the run ended: removing the kept old version`);
-                await exec.run((0,_rollout_hoststep_js__WEBPACK_IMPORTED_MODULE_2__/* .launchStepCommand */ .br)(dir, 'finalize'));
-            }
-            else if (!_rollout_hoststep_js__WEBPACK_IMPORTED_MODULE_2__/* .FINAL_STATES */ .MS.has(s) && s !== 'missing') {
-                log.warn(`[${host.name}] host step is '${s}': it finishes or reverts by itself; see ${dir}/step.log`);
-            }
+            await (0,_rollout_reconcile_js__WEBPACK_IMPORTED_MODULE_2__/* .reconcileNode */ .Z)(exec, host, { log, timeoutMs: 60_000 });
             const released = await (0,_ssh_lock_js__WEBPACK_IMPORTED_MODULE_4__/* .releaseLock */ .x_)(exec, state.owner);
             if (released.status === 'released')
                 log.info(`[${host.name}] released the deployment lock`);
@@ -64413,15 +64432,15 @@ async function settle() {
 /* harmony export */   Kx: () => (/* binding */ writeVerdictCommand),
 /* harmony export */   ME: () => (/* binding */ stepDir),
 /* harmony export */   MS: () => (/* binding */ FINAL_STATES),
-/* harmony export */   PI: () => (/* binding */ STATE_ROOT),
 /* harmony export */   RN: () => (/* binding */ readStateCommand),
 /* harmony export */   Ub: () => (/* binding */ stepLogCommand),
+/* harmony export */   Ze: () => (/* binding */ instanceDir),
 /* harmony export */   br: () => (/* binding */ launchStepCommand),
 /* harmony export */   "in": () => (/* binding */ hostStepScript),
-/* harmony export */   lR: () => (/* binding */ writeStepCommand),
-/* harmony export */   pA: () => (/* binding */ instanceKey)
+/* harmony export */   lR: () => (/* binding */ writeStepCommand)
 /* harmony export */ });
-/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9038);
+/* harmony import */ var _ssh_lock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3531);
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9038);
 /**
  * The detached host step. The part of an update that takes a node down (stop, swap, start) and its
  * undo run ON THE HOST as one background process, so that a cancelled runner (GitHub allows ~10 s)
@@ -64438,7 +64457,7 @@ async function settle() {
  * Everything here is pure: it returns the script text and the commands that start and read it.
  */
 
-const STATE_ROOT = '/var/lib/new-api-update';
+
 /** States after which the step's process has exited. */
 const FINAL_STATES = new Set([
     'held',
@@ -64448,24 +64467,19 @@ const FINAL_STATES = new Set([
     'finalized',
     'finalize-failed',
 ]);
-/** A filesystem-safe key naming one New API instance on a host (container, compose project or source dir). */
-function instanceKey(host) {
-    const raw = host.method === 'docker'
-        ? `docker-${host.container}`
-        : host.method === 'compose'
-            ? `compose-${host.projectDir}-${host.service}`
-            : `source-${host.sourceDir}`;
-    return raw.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
+/** The action's working directory for one New API instance on its host (env file, compose copy, host step). */
+function instanceDir(host) {
+    return `${_ssh_lock_js__WEBPACK_IMPORTED_MODULE_0__/* .DEFAULT_STATE_DIR */ .mU}/instances/${(0,_ssh_lock_js__WEBPACK_IMPORTED_MODULE_0__/* .instanceDirName */ .qb)(host)}`;
 }
-function stepDir(instance) {
-    return `${STATE_ROOT}/${instance}/step`;
+function stepDir(host) {
+    return `${instanceDir(host)}/step`;
 }
 /**
  * The host-side script. `verdictDeadlineSeconds` bounds how long an applied node waits for the
  * action's verdict before reverting on its own.
  */
 function hostStepScript(dir, scripts, verdictDeadlineSeconds) {
-    const d = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shq */ .hi)(dir);
+    const d = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shq */ .hi)(dir);
     return `#!/bin/sh
 # new-api-update-action host step. Runs detached; see ${dir}/state and ${dir}/step.log.
 set -u
@@ -64521,7 +64535,7 @@ rm -f "$D/pid"
 }
 /** Writes the step script via stdin, so no value is ever on a command line. */
 function writeStepCommand(dir, script) {
-    const d = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shq */ .hi)(dir);
+    const d = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shq */ .hi)(dir);
     return {
         label: 'write host step',
         script: `mkdir -p ${d} && chmod 700 ${d} && cat > ${d}/step.sh && chmod 700 ${d}/step.sh`,
@@ -64529,24 +64543,113 @@ function writeStepCommand(dir, script) {
         privileged: true,
     };
 }
-/** Starts the step detached (setsid + nohup + closed fds): it survives the SSH session and the runner. */
+/**
+ * Starts the step detached (setsid + nohup + closed fds): it survives the SSH session and the runner.
+ * Only the launch itself is backgrounded: a backgrounded `a && b &` list would keep the SSH channel's
+ * stdout open in its subshell until the step ends, and the command would never return.
+ */
 function launchStepCommand(dir, mode) {
-    const d = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shq */ .hi)(dir);
+    const d = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shq */ .hi)(dir);
     return {
         label: `start host step (${mode})`,
-        script: `printf 'starting\\n' > ${d}/state && cd / && setsid nohup sh ${d}/step.sh ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shq */ .hi)(mode)} < /dev/null > /dev/null 2>&1 &`,
+        script: [
+            `printf 'starting\\n' > ${d}/state || exit 1`,
+            'cd /',
+            `setsid nohup sh ${d}/step.sh ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shq */ .hi)(mode)} < /dev/null > /dev/null 2>&1 &`,
+        ].join('\n'),
         privileged: true,
     };
 }
 function readStateCommand(dir) {
-    return { label: 'read host step state', script: `cat ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shq */ .hi)(dir)}/state 2>/dev/null || echo missing`, privileged: true, quiet: true, allowFailure: true };
+    return {
+        label: 'read host step state',
+        script: `cat ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shq */ .hi)(dir)}/state 2>/dev/null || echo missing`,
+        privileged: true,
+        quiet: true,
+        allowFailure: true,
+    };
 }
 function writeVerdictCommand(dir, verdict) {
-    const d = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shq */ .hi)(dir);
-    return { label: `verdict: ${verdict}`, script: `printf '%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shq */ .hi)(verdict)} > ${d}/verdict.tmp && mv -f ${d}/verdict.tmp ${d}/verdict`, privileged: true };
+    const d = (0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shq */ .hi)(dir);
+    return {
+        label: `verdict: ${verdict}`,
+        script: `printf '%s\\n' ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shq */ .hi)(verdict)} > ${d}/verdict.tmp && mv -f ${d}/verdict.tmp ${d}/verdict`,
+        privileged: true,
+    };
 }
 function stepLogCommand(dir) {
-    return { label: 'read host step log', script: `tail -n 50 ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .shq */ .hi)(dir)}/step.log 2>/dev/null || true`, privileged: true, quiet: true, allowFailure: true };
+    return {
+        label: 'read host step log',
+        script: `tail -n 50 ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shq */ .hi)(dir)}/step.log 2>/dev/null || true`,
+        privileged: true,
+        quiet: true,
+        allowFailure: true,
+    };
+}
+
+
+/***/ }),
+
+/***/ 8109:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ reconcileNode)
+/* harmony export */ });
+/* harmony import */ var _ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9038);
+/* harmony import */ var _hoststep_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9113);
+
+
+/** Reads the step state, and whether its process is still alive. */
+async function readStep(exec, dir) {
+    const state = (await exec.run((0,_hoststep_js__WEBPACK_IMPORTED_MODULE_0__/* .readStateCommand */ .RN)(dir))).stdout.trim();
+    const alive = (await exec.run({
+        label: 'is the host step running',
+        script: `p=$(cat ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shq */ .hi)(dir)}/pid 2>/dev/null) && kill -0 "$p" 2>/dev/null && echo alive || echo gone`,
+        privileged: true,
+        quiet: true,
+        allowFailure: true,
+    })).stdout.trim() === 'alive';
+    return { state, alive };
+}
+async function reconcileNode(exec, host, opts) {
+    const dir = (0,_hoststep_js__WEBPACK_IMPORTED_MODULE_0__/* .stepDir */ .ME)(host);
+    const end = Date.now() + opts.timeoutMs;
+    const wait = async () => {
+        for (;;) {
+            const s = await readStep(exec, dir);
+            if (_hoststep_js__WEBPACK_IMPORTED_MODULE_0__/* .FINAL_STATES */ .MS.has(s.state) || !s.alive)
+                return s.state;
+            if (Date.now() > end)
+                throw new Error(`[${host.name}] the host step of an earlier run is still '${s.state}'`);
+            await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
+        }
+    };
+    const first = await readStep(exec, dir);
+    const alive = first.alive;
+    let state = first.state;
+    if (state === 'missing')
+        return undefined;
+    if (!_hoststep_js__WEBPACK_IMPORTED_MODULE_0__/* .FINAL_STATES */ .MS.has(state) && alive && state !== 'applied')
+        state = await wait();
+    if (state === 'applied') {
+        opts.log.warn(`[${host.name}] an earlier run left this node on an unconfirmed new version: reverting it`);
+        if (alive)
+            await exec.run((0,_hoststep_js__WEBPACK_IMPORTED_MODULE_0__/* .writeVerdictCommand */ .Kx)(dir, 'revert'));
+        else
+            await exec.run((0,_hoststep_js__WEBPACK_IMPORTED_MODULE_0__/* .launchStepCommand */ .br)(dir, 'revert'));
+        state = await wait();
+    }
+    else if (state === 'held') {
+        opts.log.info(`[${host.name}] an earlier run updated this node and it passed its checks: finishing its clean-up`);
+        await exec.run((0,_hoststep_js__WEBPACK_IMPORTED_MODULE_0__/* .launchStepCommand */ .br)(dir, 'finalize'));
+        state = await wait();
+    }
+    if (state === 'revert-failed' || state === 'finalize-failed' || !_hoststep_js__WEBPACK_IMPORTED_MODULE_0__/* .FINAL_STATES */ .MS.has(state)) {
+        throw new Error(`[${host.name}] an earlier run's host step ended '${state}'; recover by hand first: ` +
+            `sudo tail -n 100 ${dir}/step.log; sudo sh ${dir}/step.sh revert`);
+    }
+    return state;
 }
 
 
@@ -64614,9 +64717,11 @@ const ALL_CHECKS = [
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   IZ: () => (/* binding */ acquireLock),
 /* harmony export */   mU: () => (/* binding */ DEFAULT_STATE_DIR),
+/* harmony export */   pA: () => (/* binding */ instanceKey),
+/* harmony export */   qb: () => (/* binding */ instanceDirName),
 /* harmony export */   x_: () => (/* binding */ releaseLock)
 /* harmony export */ });
-/* unused harmony exports LockHeldError, instanceKey, lockDir, describeHolder, takeOverReason, tryLockCommand, takeOverLockCommand, releaseLockCommand, parseLockOutput */
+/* unused harmony exports LockHeldError, lockDir, describeHolder, takeOverReason, tryLockCommand, takeOverLockCommand, releaseLockCommand, parseLockOutput */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9038);
@@ -64653,12 +64758,15 @@ function instanceKey(host) {
             return `source:${host.sourceDir ?? ''}`;
     }
 }
-function lockDir(host, stateDir = DEFAULT_STATE_DIR) {
+/** The instance as a file name: readable for an operator listing the state dir, and unique thanks to the hash. */
+function instanceDirName(host) {
     const key = instanceKey(host);
-    // Readable for an operator listing the locks, and unique thanks to the hash.
     const slug = key.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
     const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(key).digest('hex').slice(0, 8);
-    return `${stateDir}/locks/${slug}-${hash}`;
+    return `${slug}-${hash}`;
+}
+function lockDir(host, stateDir = DEFAULT_STATE_DIR) {
+    return `${stateDir}/locks/${instanceDirName(host)}`;
 }
 /** The identity a release must match: one job execution of one run attempt. */
 function identity(o) {
@@ -65202,9 +65310,12 @@ function logLines(text) {
         .split(/\r?\n/)
         .filter((l) => l.trim() !== '');
 }
-/** The last lines of the logs, for "it crashed, here is why". */
-function logTail(ctx, text, n = MAX_EVIDENCE_LINES) {
-    return quoteLines(ctx, logLines(text).slice(-n));
+/** A global or sticky RegExp keeps state between test() calls: matching must not depend on the previous line. */
+function matchesAny(patterns, line) {
+    return patterns.some((p) => {
+        p.lastIndex = 0;
+        return p.test(line);
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/checks/channels.ts
@@ -65430,18 +65541,13 @@ const logsCheck = {
         if (lines.length === 0)
             return skipped('logs', 'could not check: no log output since the new start');
         const patterns = ctx.settings.logErrorPatterns;
-        const offending = lines.filter((l) => patterns.some((p) => matches(p, l)));
+        const offending = lines.filter((l) => matchesAny(patterns, l));
         const what = patterns.map((p) => p.source).join(', ');
         if (offending.length === 0)
             return pass('logs', `${lines.length} lines since the new start, none matching ${what}`);
         return fail('logs', `${offending.length} of ${lines.length} lines since the new start match ${what}`, quoteLines(ctx, offending));
     },
 };
-/** A global or sticky RegExp keeps state between test() calls; matching must not depend on the previous line. */
-function matches(p, line) {
-    p.lastIndex = 0;
-    return p.test(line);
-}
 
 // EXTERNAL MODULE: ./src/versions/tags.ts
 var tags = __nccwpck_require__(360);
@@ -65743,15 +65849,28 @@ async function readLogs(ctx) {
         return '';
     }
 }
+/**
+ * Why it failed: the lines matching log-error-patterns ([FATAL], panic:) — in a crash loop they scroll away
+ * behind the next boot's lines — and the last lines, in log order.
+ */
+function failureEvidence(ctx, text) {
+    const lines = logLines(text);
+    const keep = new Set();
+    const errors = lines.map((l, i) => (matchesAny(ctx.settings.logErrorPatterns, l) ? i : -1)).filter((i) => i >= 0);
+    for (const i of errors.slice(-8))
+        keep.add(i);
+    for (let i = Math.max(0, lines.length - 10); i < lines.length; i++)
+        keep.add(i);
+    return quoteLines(ctx, [...keep].sort((a, b) => a - b).map((i) => lines[i]));
+}
 async function crashResult(ctx, crash, elapsedMs, when) {
     const text = await readLogs(ctx);
-    const evidence = logTail(ctx, text);
-    const secs = (elapsedMs / 1000).toFixed(1);
-    const migration = readMigrationLog(text);
-    if (isFailedMigration(ctx.host, migration)) {
-        return fail('migration', `the database migration failed: the process ${crash.what} ${when} ${secs} s`, evidence);
+    const evidence = failureEvidence(ctx, text);
+    const at = `${(elapsedMs / 1000).toFixed(1)} s into ${when}`;
+    if (isFailedMigration(ctx.host, readMigrationLog(text))) {
+        return fail('migration', `the database migration failed: the process ${crash.what}, ${at}`, evidence);
     }
-    return fail('status', `the new process ${crash.what} ${when} ${secs} s (${crash.state.detail})`, evidence);
+    return fail('status', `the new process ${crash.what}, ${at} (${crash.state.detail})`, evidence);
 }
 function newProcess(s, baselineStart) {
     if (!s.success)
@@ -65816,7 +65935,11 @@ async function waitReady(ctx, opts) {
     const elapsedMs = clock.now() - t0;
     const secs = (elapsedMs / 1000).toFixed(1);
     if (event.kind === 'crash') {
-        return { result: await crashResult(ctx, event.crash, elapsedMs, 'after'), elapsedMs, runtime: event.crash.state };
+        return {
+            result: await crashResult(ctx, event.crash, elapsedMs, 'readiness'),
+            elapsedMs,
+            runtime: event.crash.state,
+        };
     }
     if (event.kind === 'ready') {
         return {
@@ -65830,8 +65953,8 @@ async function waitReady(ctx, opts) {
     const migration = readMigrationLog(text);
     const timeoutS = Math.round(opts.healthTimeoutMs / 1000);
     const result = ctx.host.role === 'master' && migration.started && !migration.banner
-        ? fail('migration', `the database migration was still running after the ${timeoutS} s health-timeout (a large logs table? raise health-timeout)`, logTail(ctx, text))
-        : fail('status', `not ready within the ${timeoutS} s health-timeout: ${problem}`, logTail(ctx, text));
+        ? fail('migration', `the database migration was still running after the ${timeoutS} s health-timeout (a large logs table? raise health-timeout)`, failureEvidence(ctx, text))
+        : fail('status', `not ready within the ${timeoutS} s health-timeout: ${problem}`, failureEvidence(ctx, text));
     return { result, elapsedMs, runtime: watcher.last };
 }
 /**
@@ -65854,7 +65977,7 @@ async function watchStability(ctx, selected, opts) {
     while (clock.now() < end) {
         const crash = await watcher.poll();
         if (crash)
-            return [await crashResult(ctx, crash, clock.now() - t0, 'during the stability period, after')];
+            return [await crashResult(ctx, crash, clock.now() - t0, 'the stability period')];
         if (clock.now() >= nextStatus) {
             nextStatus = clock.now() + t.stabilityStatusMs;
             const problem = await stabilityStatus(ctx, client, startTime, t.requestTimeoutMs);
@@ -65866,7 +65989,7 @@ async function watchStability(ctx, selected, opts) {
                 statusErrors = 0;
             // One missed poll is a hiccup (a slow request through the tunnel); three in a row is an outage.
             if (statusErrors >= 3) {
-                return [fail('status', 'stopped answering /api/status during the stability period', await tail(ctx))];
+                return [fail('status', 'stopped answering /api/status during the stability period', await evidence(ctx))];
             }
             startTime ??= client.lastSeenStartTime();
         }
@@ -65885,8 +66008,8 @@ async function watchStability(ctx, selected, opts) {
     }
     return runChecklist(ctx, selected);
 }
-async function tail(ctx) {
-    return logTail(ctx, await readLogs(ctx));
+async function evidence(ctx) {
+    return failureEvidence(ctx, await readLogs(ctx));
 }
 async function stabilityStatus(ctx, client, startTime, timeoutMs) {
     let s;
@@ -65897,7 +66020,7 @@ async function stabilityStatus(ctx, client, startTime, timeoutMs) {
         return e instanceof newapi_client/* CouldNotCheck */.xy ? undefined : 'transient';
     }
     if (startTime !== undefined && s.startTime !== undefined && s.startTime !== startTime) {
-        return fail('status', `the process restarted during the stability period (start_time ${startTime} → ${s.startTime})`, await tail(ctx));
+        return fail('status', `the process restarted during the stability period (start_time ${startTime} → ${s.startTime})`, await evidence(ctx));
     }
     const judged = judgeStatus(s, ctx.baseline);
     return judged.status === 'fail' ? judged : undefined;
@@ -65968,8 +66091,8 @@ function checkPorts(clock = systemClock) {
 var methods = __nccwpck_require__(1988);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/rollout/hoststep.ts
-var hoststep = __nccwpck_require__(9113);
+// EXTERNAL MODULE: ./src/ssh/lock.ts
+var lock = __nccwpck_require__(3531);
 // EXTERNAL MODULE: ./src/methods/backup.ts
 var backup = __nccwpck_require__(1738);
 ;// CONCATENATED MODULE: ./src/methods/backup-runner.ts
@@ -65989,7 +66112,7 @@ function backupPorts(o = {}) {
             const probe = (0,backup/* parseBackupProbe */.qU)((await exec.run((0,backup/* backupProbeCommand */.e_)(state, settings.backupDir))).stdout);
             const plan = (0,backup/* planBackup */.W6)(state, probe, {
                 backupDir: settings.backupDir,
-                instance: (0,hoststep/* instanceKey */.pA)(state.host),
+                instance: (0,lock/* instanceDirName */.qb)(state.host),
                 fromVersion: state.deployedVersion,
                 toVersion: settings.version,
                 database: opts.database,
@@ -66006,7 +66129,7 @@ function backupPorts(o = {}) {
                 await exec.run((0,backup/* writeManifestCommand */.g6)(plan.dir, {
                     schemaVersion: 1,
                     createdAt: (o.now ?? (() => new Date()))().toISOString(),
-                    instance: (0,hoststep/* instanceKey */.pA)(state.host),
+                    instance: (0,lock/* instanceDirName */.qb)(state.host),
                     host: state.host.name,
                     method: state.method,
                     fromVersion: state.deployedVersion,
@@ -66034,7 +66157,7 @@ function backupPorts(o = {}) {
             state.backupWhileStopped = plan.whileStopped;
             for (const n of plan.notes)
                 o.note?.(state.host.name, n);
-            await exec.run((0,backup/* retentionCommand */.qh)(settings.backupDir, (0,hoststep/* instanceKey */.pA)(state.host), settings.backupKeep));
+            await exec.run((0,backup/* retentionCommand */.qh)(settings.backupDir, (0,lock/* instanceDirName */.qb)(state.host), settings.backupKeep));
             const records = verified.map((f) => ({
                 host: state.host.name,
                 kind: f.path === plan.databaseFile ? 'database' : 'config',
@@ -67202,8 +67325,6 @@ function hostKeyRefusal(hostName, host, port, v) {
     const offered = `${label(v.keyType)} key ${v.fingerprint}`;
     const scan = `ssh-keyscan -p ${port} ${host}`;
     switch (v.status) {
-        case 'ok':
-            return '';
         case 'revoked':
             return `host key of ${where} is REVOKED in ssh-known-hosts: it offered ${offered}. Refusing to connect.`;
         case 'unknown':
@@ -67805,7 +67926,7 @@ class SshExecutor {
         catch (e) {
             ssh.dispose();
             const err = e;
-            if (refused && verdict) {
+            if (refused && verdict && verdict.status !== 'ok') {
                 throw new SshConnectError(name, 'host-key', hostKeyRefusal(name, hop.host, hop.port, verdict));
             }
             if (err.level === 'client-authentication') {

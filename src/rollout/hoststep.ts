@@ -123,12 +123,20 @@ export function writeStepCommand(dir: string, script: string): RemoteCommand {
   };
 }
 
-/** Starts the step detached (setsid + nohup + closed fds): it survives the SSH session and the runner. */
+/**
+ * Starts the step detached (setsid + nohup + closed fds): it survives the SSH session and the runner.
+ * Only the launch itself is backgrounded: a backgrounded `a && b &` list would keep the SSH channel's
+ * stdout open in its subshell until the step ends, and the command would never return.
+ */
 export function launchStepCommand(dir: string, mode: StepMode): RemoteCommand {
   const d = shq(dir);
   return {
     label: `start host step (${mode})`,
-    script: `printf 'starting\\n' > ${d}/state && cd / && setsid nohup sh ${d}/step.sh ${shq(mode)} < /dev/null > /dev/null 2>&1 &`,
+    script: [
+      `printf 'starting\\n' > ${d}/state || exit 1`,
+      'cd /',
+      `setsid nohup sh ${d}/step.sh ${shq(mode)} < /dev/null > /dev/null 2>&1 &`,
+    ].join('\n'),
     privileged: true,
   };
 }

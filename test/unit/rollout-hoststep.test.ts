@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostStepScript, stepDir } from '../../src/rollout/hoststep.js';
+import { hostStepScript, launchStepCommand, stepDir } from '../../src/rollout/hoststep.js';
 import type { HostSpec } from '../../src/settings.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -83,6 +83,17 @@ describe('host step', () => {
     await start(dir, 'finalize');
     expect(state(dir)).toBe('finalized');
     expect(existsSync(join(dir, 'finalized-marker'))).toBe(true);
+  });
+
+  it('the launch command returns at once with its output captured (as over SSH), leaving the step running', async () => {
+    const dir = setup('echo new > "$D/serving"', 3);
+    const started = Date.now();
+    // Pipes for stdout/stderr, like an SSH channel: the command must not hold them until the step ends.
+    execFileSync('sh', ['-c', launchStepCommand(dir, 'apply').script!], { stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(Date.now() - started).toBeLessThan(1500);
+    await until(dir, 'applied');
+    writeFileSync(join(dir, 'verdict'), 'keep\n');
+    await until(dir, 'held');
   });
 
   it('is valid POSIX sh (dash parses it)', () => {
