@@ -60113,9 +60113,11 @@ class PreflightError extends Error {
         this.name = 'PreflightError';
     }
 }
-/** Connects, locks and inspects one host. On failure, whatever it opened is handed to `cleanup`. */
-async function inspectHost(host, deps, opened) {
-    const { settings } = deps;
+/**
+ * Phase 1, read-only: connect (host key verified), probe sudo and how HTTP reaches New API. Every host
+ * passes this before any host is locked, so an unreachable host leaves no trace anywhere.
+ */
+async function connectHost(host, deps, opened) {
     const exec = await deps.connect(host);
     opened(exec);
     if (host.sudo)
@@ -60124,6 +60126,14 @@ async function inspectHost(host, deps, opened) {
     const transport = await exec.probeForwarding();
     if (transport.note)
         deps.log.info(`[${host.name}] ${transport.note}`);
+    return exec;
+}
+/**
+ * Phase 2: take the deployment lock (not in a dry run), settle what an interrupted run left, read the
+ * node's state and the version it serves.
+ */
+async function inspectHost(host, exec, deps, locked) {
+    const { settings } = deps;
     let lock;
     if (!settings.dryRun) {
         lock = await (0,ssh_lock/* acquireLock */.IZ)(exec, deps.owner, {
@@ -60131,7 +60141,7 @@ async function inspectHost(host, deps, opened) {
             breakLock: settings.breakLock,
             log: (l) => deps.log.info(l),
         });
-        opened(exec, lock);
+        locked(lock);
         await (0,reconcile/* reconcileNode */.Z)(exec, host, { log: deps.log, timeoutMs: settings.commandTimeoutSeconds * 1000 });
     }
     const method = deps.methodFor(host);
@@ -62166,8 +62176,10 @@ async function run() {
         io.cancelled = true;
         core/* warning */.$e(`${sig} received: finishing the node in progress (its host step reverts it), then stopping`);
     };
-    process.once('SIGINT', onSignal('SIGINT'));
-    process.once('SIGTERM', onSignal('SIGTERM'));
+    // `on`, not `once`: the runner sends SIGINT then SIGTERM on cancellation, and a second signal must not
+    // kill the process while a host step is being settled.
+    process.on('SIGINT', onSignal('SIGINT'));
+    process.on('SIGTERM', onSignal('SIGTERM'));
     try {
         settings = (0,inputs/* readSettings */.sb)();
         for (const s of settings.secrets)
@@ -62269,18 +62281,30 @@ async function update(settings, report, masker, io) {
     // Preflight every host in parallel; any failure stops the run before the first change.
     const owner = lockOwner();
     const opened = new Map();
-    const connect = (0,wiring/* connector */.M3)(settings, masker, log);
-    const results = await Promise.allSettled(settings.hosts.map((host) => inspectHost(host, { settings, connect, methodFor: (h) => (0,methods/* createMethod */.o)(h, settings), owner, log, addSecret: (s) => masker.add(s) }, (exec, lock) => opened.set(host.name, { exec, lock }))));
+    const deps = {
+        settings,
+        connect: (0,wiring/* connector */.M3)(settings, masker, log),
+        methodFor: (h) => (0,methods/* createMethod */.o)(h, settings),
+        owner,
+        log,
+        addSecret: (s) => masker.add(s),
+    };
+    for (const host of settings.hosts)
+        report.hosts.push(hostReport(host));
+    const failed = (host, reason) => report.errors.push(masker.mask(errorText(host, reason)));
+    const connected = await Promise.allSettled(settings.hosts.map((host) => connectHost(host, deps, (exec) => opened.set(host.name, { exec }))));
+    connected.forEach((r, i) => r.status === 'rejected' && failed(settings.hosts[i], r.reason));
+    const results = report.errors.length > 0
+        ? []
+        : await Promise.allSettled(settings.hosts.map((host) => inspectHost(host, opened.get(host.name).exec, deps, (lock) => (opened.get(host.name).lock = lock))));
     (0,run_state/* saveRunState */.i)({ owner, hosts: [...opened.keys()], dryRun: settings.dryRun });
     try {
         const nodes = [];
         results.forEach((r, i) => {
-            const host = settings.hosts[i];
-            report.hosts.push(hostReport(host));
             if (r.status === 'fulfilled')
                 nodes.push(r.value);
             else
-                report.errors.push(masker.mask(errorText(host, r.reason)));
+                failed(settings.hosts[i], r.reason);
         });
         for (const n of nodes) {
             if (n.current)
@@ -62341,7 +62365,7 @@ async function update(settings, report, masker, io) {
         const checked = await Promise.allSettled(updating.map((n) => checkTarget(n, targetOf(n))));
         checked.forEach((r, i) => {
             if (r.status === 'rejected')
-                report.errors.push(masker.mask(errorText(updating[i].host, r.reason)));
+                failed(updating[i].host, r.reason);
         });
         const plan = buildPlan(settings, decisions);
         report.plan = plan.lines;
@@ -62375,7 +62399,7 @@ async function update(settings, report, masker, io) {
         }));
         prepared.forEach((r, i) => {
             if (r.status === 'rejected')
-                report.errors.push(masker.mask(errorText(updating[i].host, r.reason)));
+                failed(updating[i].host, r.reason);
         });
         if (report.errors.length > 0) {
             report.result = 'failed';

@@ -10,7 +10,7 @@ import { createMethod } from './methods/index.js';
 import type { UpdateTarget } from './methods/types.js';
 import { Rollout, type RolloutNode } from './rollout/execute.js';
 import { buildPlan } from './rollout/plan.js';
-import { checkTarget, inspectHost, type ConnectedHost } from './rollout/preflight.js';
+import { checkTarget, connectHost, inspectHost, type ConnectedHost } from './rollout/preflight.js';
 import { publishReport } from './report/publish.js';
 import type { HostReport, RunReport } from './report/types.js';
 import { realPorts, connector, type RunIo } from './wiring.js';
@@ -39,8 +39,10 @@ export async function run(): Promise<void> {
     io.cancelled = true;
     core.warning(`${sig} received: finishing the node in progress (its host step reverts it), then stopping`);
   };
-  process.once('SIGINT', onSignal('SIGINT'));
-  process.once('SIGTERM', onSignal('SIGTERM'));
+  // `on`, not `once`: the runner sends SIGINT then SIGTERM on cancellation, and a second signal must not
+  // kill the process while a host step is being settled.
+  process.on('SIGINT', onSignal('SIGINT'));
+  process.on('SIGTERM', onSignal('SIGTERM'));
   try {
     settings = readSettings();
     for (const s of settings.secrets) masker.add(s);
@@ -145,24 +147,34 @@ async function update(settings: Settings, report: RunReport, masker: Masker, io:
   // Preflight every host in parallel; any failure stops the run before the first change.
   const owner = lockOwner();
   const opened = new Map<string, { exec: Executor; lock?: AcquiredLock }>();
-  const connect = connector(settings, masker, log);
-  const results = await Promise.allSettled(
-    settings.hosts.map((host) =>
-      inspectHost(
-        host,
-        { settings, connect, methodFor: (h) => createMethod(h, settings), owner, log, addSecret: (s) => masker.add(s) },
-        (exec, lock) => opened.set(host.name, { exec, lock }),
-      ),
-    ),
+  const deps = {
+    settings,
+    connect: connector(settings, masker, log),
+    methodFor: (h: HostSpec) => createMethod(h, settings),
+    owner,
+    log,
+    addSecret: (s: string) => masker.add(s),
+  };
+  for (const host of settings.hosts) report.hosts.push(hostReport(host));
+  const failed = (host: HostSpec, reason: unknown) => report.errors.push(masker.mask(errorText(host, reason)));
+  const connected = await Promise.allSettled(
+    settings.hosts.map((host) => connectHost(host, deps, (exec) => opened.set(host.name, { exec }))),
   );
+  connected.forEach((r, i) => r.status === 'rejected' && failed(settings.hosts[i], r.reason));
+  const results =
+    report.errors.length > 0
+      ? []
+      : await Promise.allSettled(
+          settings.hosts.map((host) =>
+            inspectHost(host, opened.get(host.name)!.exec, deps, (lock) => (opened.get(host.name)!.lock = lock)),
+          ),
+        );
   saveRunState({ owner, hosts: [...opened.keys()], dryRun: settings.dryRun });
   try {
     const nodes: ConnectedHost[] = [];
     results.forEach((r, i) => {
-      const host = settings.hosts[i];
-      report.hosts.push(hostReport(host));
       if (r.status === 'fulfilled') nodes.push(r.value);
-      else report.errors.push(masker.mask(errorText(host, r.reason)));
+      else failed(settings.hosts[i], r.reason);
     });
     for (const n of nodes) {
       if (n.current) report.previousVersions[n.host.name] = n.current;
@@ -226,7 +238,7 @@ async function update(settings: Settings, report: RunReport, masker: Masker, io:
     };
     const checked = await Promise.allSettled(updating.map((n) => checkTarget(n, targetOf(n))));
     checked.forEach((r, i) => {
-      if (r.status === 'rejected') report.errors.push(masker.mask(errorText(updating[i].host, r.reason)));
+      if (r.status === 'rejected') failed(updating[i].host, r.reason);
     });
     const plan = buildPlan(settings, decisions);
     report.plan = plan.lines;
@@ -260,7 +272,7 @@ async function update(settings: Settings, report: RunReport, masker: Masker, io:
       }),
     );
     prepared.forEach((r, i) => {
-      if (r.status === 'rejected') report.errors.push(masker.mask(errorText(updating[i].host, r.reason)));
+      if (r.status === 'rejected') failed(updating[i].host, r.reason);
     });
     if (report.errors.length > 0) {
       report.result = 'failed';

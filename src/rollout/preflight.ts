@@ -46,19 +46,35 @@ export class PreflightError extends Error {
   }
 }
 
-/** Connects, locks and inspects one host. On failure, whatever it opened is handed to `cleanup`. */
-export async function inspectHost(
+/**
+ * Phase 1, read-only: connect (host key verified), probe sudo and how HTTP reaches New API. Every host
+ * passes this before any host is locked, so an unreachable host leaves no trace anywhere.
+ */
+export async function connectHost(
   host: HostSpec,
   deps: PreflightDeps,
-  opened: (exec: Executor, lock?: AcquiredLock) => void,
-): Promise<ConnectedHost> {
-  const { settings } = deps;
+  opened: (exec: Executor) => void,
+): Promise<SshExecutor> {
   const exec = await deps.connect(host);
   opened(exec);
   if (host.sudo) await probeSudo(exec);
   // Checks travel through the SSH connection: find out now whether forwarding or curl/wget carries them.
   const transport = await exec.probeForwarding();
   if (transport.note) deps.log.info(`[${host.name}] ${transport.note}`);
+  return exec;
+}
+
+/**
+ * Phase 2: take the deployment lock (not in a dry run), settle what an interrupted run left, read the
+ * node's state and the version it serves.
+ */
+export async function inspectHost(
+  host: HostSpec,
+  exec: Executor,
+  deps: PreflightDeps,
+  locked: (lock: AcquiredLock) => void,
+): Promise<ConnectedHost> {
+  const { settings } = deps;
   let lock: AcquiredLock | undefined;
   if (!settings.dryRun) {
     lock = await acquireLock(exec, deps.owner, {
@@ -66,7 +82,7 @@ export async function inspectHost(
       breakLock: settings.breakLock,
       log: (l) => deps.log.info(l),
     });
-    opened(exec, lock);
+    locked(lock);
     await reconcileNode(exec, host, { log: deps.log, timeoutMs: settings.commandTimeoutSeconds * 1000 });
   }
   const method = deps.methodFor(host);

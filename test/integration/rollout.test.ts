@@ -221,10 +221,14 @@ async function runCancelled(envVars: Record<string, string>): Promise<ActionRun>
     },
   });
   let stdout = '';
+  let cancelling = false;
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
-    // The master's new container is up and being checked: cancel now.
-    if (/\[master\] swapping to/.test(stdout) && !child.killed) setTimeout(() => child.kill('SIGTERM'), 1500);
+    // The master's new container is up and being checked: cancel now (once, as the runner does).
+    if (/\[master\] swapping to/.test(stdout) && !cancelling) {
+      cancelling = true;
+      setTimeout(() => child.kill('SIGTERM'), 1500);
+    }
   });
   const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
   const { parseCommandFile } = await import('./bed.js');
