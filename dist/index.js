@@ -59685,6 +59685,7 @@ var hoststep = __nccwpck_require__(9113);
 ;// CONCATENATED MODULE: ./src/rollout/execute.ts
 
 const POLL_MS = 250;
+const CANCELLED = Symbol('cancelled');
 class Rollout {
     settings;
     ports;
@@ -59716,12 +59717,12 @@ class Rollout {
             await this.finalizeHeld();
             return { ok: true, rolledBack: false, cancelled, message: 'every node passed its checks', backups: this.backups };
         }
-        if (cancelled && !failure) {
+        if (cancelled) {
             return {
                 ok: false,
                 rolledBack: false,
                 cancelled,
-                message: 'cancelled: the node in progress was reverted by its host step; nodes that had passed keep the new version',
+                message: 'cancelled: the node in progress was reverted by its host step; nodes that had passed keep the new version (the post step finishes their clean-up)',
                 backups: this.backups,
             };
         }
@@ -59878,23 +59879,42 @@ class Rollout {
             report.logExcerpt = bad.flatMap((r) => r.evidence ?? []).slice(0, 40);
             return bad.map((r) => `${r.name}: ${r.detail}`).join('; ');
         };
-        const ready = await this.step(node, 'readiness', () => this.ports.checks.ready(ctx));
+        const ready = await this.step(node, 'readiness', () => this.unlessCancelled(this.ports.checks.ready(ctx)));
         report.downtimeMs = this.ports.now() - swapStart;
+        if (ready === CANCELLED)
+            return 'cancelled';
         if (ready.status === 'fail')
             return record([ready]);
-        if (this.isCancelled())
+        const first = await this.step(node, 'checklist', () => this.unlessCancelled(this.ports.checks.checklist(ctx)));
+        if (first === CANCELLED)
             return 'cancelled';
-        const first = await this.step(node, 'checklist', () => this.ports.checks.checklist(ctx));
         const firstFail = record(first);
         if (firstFail)
             return firstFail;
         if (this.settings.stabilitySeconds > 0) {
-            if (this.isCancelled())
+            const again = await this.step(node, `stability ${this.settings.stabilitySeconds}s`, () => this.unlessCancelled(this.ports.checks.stability(ctx)));
+            if (again === CANCELLED)
                 return 'cancelled';
-            const again = await this.step(node, `stability ${this.settings.stabilitySeconds}s`, () => this.ports.checks.stability(ctx));
             return record(again);
         }
         return undefined;
+    }
+    /**
+     * A node that has not proven itself when the run is cancelled is reverted, not kept: the checks are
+     * abandoned as soon as the cancellation is seen (their result no longer matters).
+     */
+    async unlessCancelled(work) {
+        work.catch(() => undefined);
+        let timer;
+        const cancelled = new Promise((resolve) => {
+            timer = setInterval(() => this.isCancelled() && resolve(CANCELLED), POLL_MS);
+        });
+        try {
+            return await Promise.race([work, cancelled]);
+        }
+        finally {
+            clearInterval(timer);
+        }
     }
     verdictDeadlineSeconds() {
         const s = this.settings;

@@ -44,6 +44,7 @@ export interface RolloutOutcome {
 }
 
 const POLL_MS = 250;
+const CANCELLED = Symbol('cancelled');
 
 export class Rollout {
   private readonly held: RolloutNode[] = [];
@@ -74,13 +75,13 @@ export class Rollout {
       await this.finalizeHeld();
       return { ok: true, rolledBack: false, cancelled, message: 'every node passed its checks', backups: this.backups };
     }
-    if (cancelled && !failure) {
+    if (cancelled) {
       return {
         ok: false,
         rolledBack: false,
         cancelled,
         message:
-          'cancelled: the node in progress was reverted by its host step; nodes that had passed keep the new version',
+          'cancelled: the node in progress was reverted by its host step; nodes that had passed keep the new version (the post step finishes their clean-up)',
         backups: this.backups,
       };
     }
@@ -239,21 +240,39 @@ export class Rollout {
       report.logExcerpt = bad.flatMap((r) => r.evidence ?? []).slice(0, 40);
       return bad.map((r) => `${r.name}: ${r.detail}`).join('; ');
     };
-    const ready = await this.step(node, 'readiness', () => this.ports.checks.ready(ctx));
+    const ready = await this.step(node, 'readiness', () => this.unlessCancelled(this.ports.checks.ready(ctx)));
     report.downtimeMs = this.ports.now() - swapStart;
+    if (ready === CANCELLED) return 'cancelled';
     if (ready.status === 'fail') return record([ready]);
-    if (this.isCancelled()) return 'cancelled';
-    const first = await this.step(node, 'checklist', () => this.ports.checks.checklist(ctx));
+    const first = await this.step(node, 'checklist', () => this.unlessCancelled(this.ports.checks.checklist(ctx)));
+    if (first === CANCELLED) return 'cancelled';
     const firstFail = record(first);
     if (firstFail) return firstFail;
     if (this.settings.stabilitySeconds > 0) {
-      if (this.isCancelled()) return 'cancelled';
       const again = await this.step(node, `stability ${this.settings.stabilitySeconds}s`, () =>
-        this.ports.checks.stability(ctx),
+        this.unlessCancelled(this.ports.checks.stability(ctx)),
       );
+      if (again === CANCELLED) return 'cancelled';
       return record(again);
     }
     return undefined;
+  }
+
+  /**
+   * A node that has not proven itself when the run is cancelled is reverted, not kept: the checks are
+   * abandoned as soon as the cancellation is seen (their result no longer matters).
+   */
+  private async unlessCancelled<T>(work: Promise<T>): Promise<T | typeof CANCELLED> {
+    work.catch(() => undefined);
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const cancelled = new Promise<typeof CANCELLED>((resolve) => {
+      timer = setInterval(() => this.isCancelled() && resolve(CANCELLED), POLL_MS);
+    });
+    try {
+      return await Promise.race([work, cancelled]);
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private verdictDeadlineSeconds(): number {
