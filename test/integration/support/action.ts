@@ -49,3 +49,30 @@ export function shownStdout(run: ActionRun): string {
 export function outputNames(): string[] {
   return [...OUTPUT_NAMES].sort();
 }
+
+/** Every place a run writes to that someone reads: the log, stderr, outputs, job summary, saved state. */
+export function runOutputs(run: ActionRun): Record<string, string> {
+  return {
+    stdout: shownStdout(run),
+    stderr: run.stderr,
+    GITHUB_OUTPUT: JSON.stringify(run.outputs),
+    GITHUB_STEP_SUMMARY: run.summary,
+    GITHUB_STATE: JSON.stringify(run.state),
+  };
+}
+
+/** A secret as it may appear in text: itself, escaped inside a JSON string, URL-encoded. */
+export function secretForms(secret: string): string[] {
+  return [...new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])];
+}
+
+/** `where` for each place in `places` that holds some form of some secret, as "name in place". */
+export function findSecrets(secrets: Record<string, string>, places: Record<string, string>): string[] {
+  const found: string[] = [];
+  for (const [name, secret] of Object.entries(secrets)) {
+    for (const [where, text] of Object.entries(places)) {
+      if (secretForms(secret).some((form) => text.includes(form))) found.push(`${name} in ${where}`);
+    }
+  }
+  return found;
+}
