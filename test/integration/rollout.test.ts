@@ -124,6 +124,15 @@ describe('rolling update of a 3-node cluster', () => {
     }
   });
 
+  it('version: previous goes back to what this action replaced last time on each host', async () => {
+    expect(report(await runAction(env({ version: TO }))).result).toBe('updated');
+    const r = await runAction(env({ version: 'previous' }));
+    expect(report(r).result).toBe('updated');
+    expect(r.outputs.version).toBe(FROM);
+    expect(await versions()).toEqual({ master: FROM, 'slave-1': FROM, 'slave-2': FROM });
+    expect(await rowCounts()).toBe(baseline);
+  });
+
   it("slaves-first: the guide's order, one slave as canary, the master last", async () => {
     const r = await runAction(env({ version: TO, order: 'slaves-first' }));
     expect(report(r).result).toBe('updated');
