@@ -1,6 +1,15 @@
 # Shared by bed.sh, releases.sh and fixtures.sh (sourced, never run). Names and addresses here are part of
 # the bed's contract (state.json, README): change them only together with test/integration/bed.ts.
 
+# Close every inherited descriptor above stderr: the bed starts long-lived daemons (registry, dockerd, sshd,
+# New API), and one that inherited, say, the fd of a `flock` wrapped around a test run would hold that lock
+# for as long as the bed is up. The caller's own copy of such an fd (and its lock) is unaffected.
+for _fd in /proc/$$/fd/*; do
+  _fd=${_fd##*/}
+  [ "$_fd" -gt 2 ] 2>/dev/null && eval "exec $_fd>&-" 2>/dev/null
+done
+unset _fd
+
 BED_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$BED_SRC/../.." && pwd)
 BED_DIR=${NAU_BED_DIR:-/var/lib/nau-bed}
