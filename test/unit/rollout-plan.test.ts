@@ -25,7 +25,7 @@ describe('orderBatches', () => {
     expect(names(orderBatches(nodes, 'master-first', 1))).toEqual([['m'], ['s1'], ['s2'], ['s3']]);
     expect(names(orderBatches(nodes, 'master-first', 2))).toEqual([['m'], ['s1', 's2'], ['s3']]);
   });
-  it("slaves-first follows the guide: one canary slave, the rest in batches, the master last", () => {
+  it('slaves-first follows the guide: one canary slave, the rest in batches, the master last', () => {
     expect(names(orderBatches(nodes, 'slaves-first', 2))).toEqual([['s1'], ['s2', 's3'], ['m']]);
     expect(names(orderBatches(nodes, 'slaves-first', 5))).toEqual([['s1'], ['s2', 's3'], ['m']]);
   });
@@ -60,7 +60,10 @@ describe('buildPlan', () => {
   });
 
   it('lists backup, swap, checks and stability for each node, and the hooks when given', () => {
-    const hooked = { ...settings, hosts: [host('m', 'master', { preUpdate: 'drain', postUpdate: 'undrain' })] } as Settings;
+    const hooked = {
+      ...settings,
+      hosts: [host('m', 'master', { preUpdate: 'drain', postUpdate: 'undrain' })],
+    } as Settings;
     const plan = buildPlan(hooked, [{ host: 'm', action: 'update', current: 'v0', target: 'v1' }]);
     expect(plan.batches[0][0].steps).toEqual([
       'pre-update command',
