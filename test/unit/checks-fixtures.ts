@@ -2,6 +2,7 @@
  * Test doubles for the checks: a fake New API (both auth schemes, both channel list shapes, 2FA, rate
  * limits) behind a fake Executor, a deterministic clock, and settings/context builders.
  */
+import { hostSpec } from '../support/host.js';
 import type { Baseline, CheckContext } from '../../src/checks/types.js';
 import type { Clock } from '../../src/checks/readiness.js';
 import type { NodeState, RuntimeState } from '../../src/methods/types.js';
@@ -205,19 +206,7 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 }
 
 export function makeHost(over: Partial<HostSpec> = {}): HostSpec {
-  return {
-    name: 'node1',
-    host: '10.77.0.11',
-    port: 22,
-    user: 'root',
-    role: 'master',
-    method: 'docker',
-    url: 'http://127.0.0.1:3000',
-    container: 'new-api',
-    service: 'new-api',
-    sudo: false,
-    ...over,
-  };
+  return hostSpec({ name: 'node1', host: '10.77.0.11', ...over });
 }
 
 export class FakeExec implements Executor {

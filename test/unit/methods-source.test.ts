@@ -1,3 +1,4 @@
+import { hostSpec } from '../support/host.js';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,19 +108,7 @@ describe('source helpers', () => {
   });
 });
 
-const host = (over: Partial<HostSpec>): HostSpec => ({
-  name: 'n',
-  host: 'h',
-  port: 22,
-  user: 'root',
-  role: 'master',
-  method: 'docker',
-  url: 'http://127.0.0.1:3000',
-  container: 'new-api',
-  service: 'new-api',
-  sudo: false,
-  ...over,
-});
+const host = (over: Partial<HostSpec>): HostSpec => hostSpec({ name: 'n', host: 'h', ...over });
 
 describe('compose command lines', () => {
   it('v2 plugin and v1 binary, same project and files', () => {

@@ -1,20 +1,10 @@
+import { hostSpec } from '../support/host.js';
 import { buildPlan, orderBatches } from '../../src/rollout/plan.js';
 import type { HostDecision } from '../../src/versions/gates.js';
 import type { HostSpec, Settings } from '../../src/settings.js';
 
-const host = (name: string, role: 'master' | 'slave', extra: Partial<HostSpec> = {}): HostSpec => ({
-  name,
-  host: `${name}.example`,
-  port: 22,
-  user: 'root',
-  role,
-  method: 'docker',
-  url: 'http://127.0.0.1:3000',
-  container: 'new-api',
-  service: 'new-api',
-  sudo: false,
-  ...extra,
-});
+const host = (name: string, role: 'master' | 'slave', extra: Partial<HostSpec> = {}): HostSpec =>
+  hostSpec({ name, host: `${name}.example`, role, ...extra });
 
 const cluster = [host('m', 'master'), host('s1', 'slave'), host('s2', 'slave'), host('s3', 'slave')];
 const names = (batches: { host: HostSpec }[][]) => batches.map((b) => b.map((n) => n.host.name));

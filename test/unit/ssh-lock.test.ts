@@ -1,3 +1,4 @@
+import { hostSpec } from '../support/host.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,18 +19,7 @@ import {
 import { commandText } from '../../src/ssh/quote.js';
 import { RemoteCommandError, type ExecResult, type Executor, type RemoteCommand } from '../../src/ssh/types.js';
 
-const host: HostSpec = {
-  name: 'web-1',
-  host: '10.0.0.1',
-  port: 22,
-  user: 'root',
-  role: 'master',
-  method: 'docker',
-  url: 'http://127.0.0.1:3000',
-  container: 'new-api',
-  service: 'new-api',
-  sudo: false,
-};
+const host: HostSpec = hostSpec({ name: 'web-1', host: '10.0.0.1' });
 
 /** Runs the commands with the local /bin/sh: the lock scripts are tested by a real shell. */
 class LocalShell implements Executor {

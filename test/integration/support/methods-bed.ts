@@ -3,6 +3,7 @@
  * `bash test/bed/bed.sh up`): its state.json, an SSH executor (the action's own) per bed host, and a
  * runner for swap scripts that runs them the way the host step does (`set -eu` in a subshell).
  */
+import { hostSpec } from '../../support/host.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type SshExecutor } from '../../../src/ssh/connection.js';
@@ -28,19 +29,7 @@ export function bedState(): BedState {
 
 export function bedHost(bed: BedState, name: string, over: Partial<HostSpec>): HostSpec {
   const h = bed.hosts.find((x) => x.name === name) ?? bed.hosts[bed.hosts.length - 1];
-  return {
-    name: h.name,
-    host: h.address,
-    port: h.port,
-    user: h.user,
-    role: 'master',
-    method: 'docker',
-    url: 'http://127.0.0.1:3000',
-    container: 'new-api',
-    service: 'new-api',
-    sudo: false,
-    ...over,
-  };
+  return hostSpec({ name: h.name, host: h.address, port: h.port, user: h.user, ...over });
 }
 
 export async function bedConnect(bed: BedState, host: HostSpec): Promise<SshExecutor> {
