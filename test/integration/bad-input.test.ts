@@ -11,13 +11,29 @@
  * - no host's state directory holds a lock, step or audit line of the run, and no backup directory exists.
  *
  * A control run of the valid base at the end shows the same evidence does see a run that connects.
+ *
+ * Values that are valid but hostile (shell syntax in a password, a token, an API key, registry
+ * credentials, a log pattern, and in the runner's own context) are accepted and must arrive as written
+ * and inert: two real updates that log in with them succeed, nothing they spell out runs on the host or
+ * the runner, and the secret ones appear in no output.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../bed/fake-github.mjs';
-import { REPO_ROOT, bedHost, loadBed, type ActionRun, type Bed, type BedHost } from './bed.js';
-import { outputNames, runBundle, runnerContext, shownStdout } from './support/action.js';
+import {
+  REPO_ROOT,
+  bedHost,
+  catalog,
+  fixtureHostFields,
+  hostShOk,
+  hostsInput,
+  loadBed,
+  type ActionRun,
+  type Bed,
+  type BedHost,
+} from './bed.js';
+import { findSecrets, outputNames, runBundle, runOutputs, runnerContext, shownStdout } from './support/action.js';
 import {
   BAD_INPUTS,
   BASE_NAMES,
@@ -28,6 +44,7 @@ import {
   inputEnv,
   type InputBase,
 } from './support/bad-inputs.js';
+import { deployWithCredentials } from './support/credentialed-fixture.js';
 import { BED_GATEWAY, openRunnerNetns, type RunnerNetns } from './support/runner-netns.js';
 
 const RUNNER = { netns: 'nau-bi-runner', address: '10.77.0.241', veth: 'nau-bi0' };
@@ -167,4 +184,101 @@ test('control: the valid base itself does reach every host, and the same evidenc
   for (const h of hosts) {
     expect(seen[h.name]).toContainEqual(expect.stringContaining(`Accepted publickey for root from ${RUNNER.address}`));
   }
+});
+
+describe('valid but hostile values arrive quoted and inert', () => {
+  const HOST = 'slave-2';
+  /** Every payload below creates a file whose name starts with this, in /tmp, if it ever runs. */
+  const MARK = 'naupwned_';
+  const CANARY = '/tmp/nau-bi-canary';
+  const H = {
+    adminPassword: `pw'$(touch /tmp/${MARK}adminpw)';rm -rf ${CANARY};"\`touch /tmp/${MARK}adminpw_bt\`"`,
+    // Tokens travel in an Authorization header: no spaces, and no "-" after "sk-" in an API key.
+    accessToken: `tok$(touch\${IFS}/tmp/${MARK}token);\`touch\${IFS}/tmp/${MARK}token_bt\``,
+    apiKey: `sk-key$(touch\${IFS}/tmp/${MARK}apikey)`,
+    registryUsername: `user$(touch\${IFS}/tmp/${MARK}reguser)`,
+    registryPassword: `p'$(touch /tmp/${MARK}regpw)'\`touch /tmp/${MARK}regpw_bt\`;rm -rf ${CANARY}`,
+    githubToken: `ghs_$(touch /tmp/${MARK}ghtoken)`,
+  };
+  /** The runner's context is user text too: a runner's name, a workflow's name, a branch name. */
+  const CONTEXT = {
+    RUNNER_NAME: `runner$(touch /tmp/${MARK}runner)`,
+    GITHUB_WORKFLOW: `Update; touch /tmp/${MARK}workflow`,
+    GITHUB_REF: `refs/heads/x$(touch\${IFS}/tmp/${MARK}ref)`,
+    GITHUB_ACTOR: `actor'$(touch /tmp/${MARK}actor)'`,
+    GITHUB_JOB: `update\`touch /tmp/${MARK}job\``,
+  };
+  const runs: ActionRun[] = [];
+  let host: BedHost;
+
+  const markers = (dir: string): string[] => readdirSync(dir).filter((name) => name.startsWith(MARK));
+
+  beforeAll(async () => {
+    host = bedHost(HOST, bed);
+    for (const leftover of markers('/tmp')) rmSync(join('/tmp', leftover));
+    await deployWithCredentials(
+      HOST,
+      'v0.10.0',
+      { adminPassword: H.adminPassword, accessToken: H.accessToken, apiKey: H.apiKey },
+      {},
+    );
+    await hostShOk(HOST, `touch ${CANARY}`);
+    writeFileSync(CANARY, '');
+    const env = runnerContext(bed, { GITHUB_API_URL: github.url, ...CONTEXT });
+    const inputs = (version: string, admin: Record<string, string>) =>
+      inputEnv({
+        hosts: hostsInput(bed, [HOST], { [HOST]: { ...fixtureHostFields('docker'), role: 'master' } }),
+        version,
+        repository: catalog().repository,
+        'releases-api-url': github.url,
+        'github-token': H.githubToken,
+        image: bed.image,
+        'registry-username': H.registryUsername,
+        'registry-password': H.registryPassword,
+        'ssh-private-key': base.privateKey,
+        'ssh-known-hosts': base.knownHosts,
+        'api-key': H.apiKey,
+        // A valid regular expression that is also a command substitution.
+        'log-error-patterns': `\\[FATAL\\]\npanic:\n$(touch /tmp/${MARK}logpattern)`,
+        'health-timeout': '60',
+        'stability-seconds': '1',
+        'lock-timeout': '10',
+        ...admin,
+      });
+    // New API's checks log in with the access token when there is one: one run per way to log in.
+    const withPassword = { 'admin-username': catalog().seed.adminUsername, 'admin-password': H.adminPassword };
+    const withToken = { 'admin-access-token': H.accessToken, 'admin-user-id': catalog().seed.adminUserId };
+    runs.push(await runBundle({ ...env, ...inputs('v0.10.1', withPassword) }));
+    runs.push(await runBundle({ ...env, ...inputs('v0.10.2', withToken) }));
+  }, 300_000);
+
+  afterAll(() => rmSync(CANARY, { force: true }));
+
+  test('both updates succeed: the password, the token, the API key and the registry login arrived as written', () => {
+    expect(runs.map((r) => ({ result: r.outputs.result, stderr: r.stderr }))).toEqual([
+      { result: 'updated', stderr: '' },
+      { result: 'updated', stderr: '' },
+    ]);
+  });
+
+  test('nothing they spell out ran, on the host or on the runner', () => {
+    expect({
+      host: markers(join(host.root, 'tmp')),
+      runner: markers('/tmp'),
+      hostCanary: existsSync(join(host.root, CANARY.replace(/^\//, ''))),
+      runnerCanary: existsSync(CANARY),
+    }).toEqual({ host: [], runner: [], hostCanary: true, runnerCanary: true });
+  });
+
+  test('the hostile secrets appear in no output, summary, state or GitHub request', () => {
+    const places: Record<string, string> = {};
+    runs.forEach((run, i) => {
+      for (const [where, text] of Object.entries(runOutputs(run))) places[`run ${i + 1}: ${where}`] = text;
+    });
+    github
+      .requests()
+      .forEach((r, i) => (places[`GitHub request ${i + 1} (${r.method} ${r.path})`] = JSON.stringify(r)));
+    const { registryUsername: _notSecret, ...secrets } = H;
+    expect(findSecrets(secrets, places)).toEqual([]);
+  });
 });
