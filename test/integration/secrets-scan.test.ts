@@ -3,7 +3,7 @@
  * pull_request event (so it comments on the PR) with an environment (so it records a deployment), with
  * every secret input set to a distinctive value that the run really uses: the PEM key and its passphrase
  * (to log in), the admin password, access token and API key (the node's own, for the checks), the GitHub
- * token, the registry credentials (docker login). The node's container carries host-side secrets too
+ * token, the registry credentials (docker login), and an SSH password beside the key. The node's container carries host-side secrets too
  * (SESSION_SECRET, CRYPTO_SECRET, SQL_DSN with a password, REDIS_CONN_STRING with a password), and its
  * database holds the channels' upstream keys. Two runs: an update that succeeds (checks logged in with the
  * access token), and one whose release rejects the admin password, so the login check fails and the node
@@ -43,6 +43,8 @@ const REPOSITORY = 'bed/new-api-ops';
 /** Distinctive values, each with characters that need quoting or escaping somewhere. */
 const S = {
   sshPassphrase: 'nauScanPassphrase-K7q#Zr!2"x',
+  /** Given beside the key (which the action prefers): unused, and still never printed. */
+  sshPassword: 'nauScanSshPassword-6d2e8a',
   adminPassword: `nauScanAdminPw-'"$(id);|&9`,
   accessToken: 'nauScanAccessToken7f3c9a1e5b2d',
   apiKey: 'sk-nauScanApiKey4d8e2b6f0a1c',
@@ -148,6 +150,7 @@ beforeAll(async () => {
       'registry-password': S.registryPassword,
       'ssh-private-key': encryptedKey,
       'ssh-passphrase': S.sshPassphrase,
+      'ssh-password': S.sshPassword,
       'ssh-known-hosts': readFileSync(bed.knownHosts, 'utf8'),
       'ssh-timeout': '10',
       'admin-username': catalog().seed.adminUsername,
