@@ -1,15 +1,16 @@
 /**
  * No secret in any output. The bundled action updates a New API node on the bed end to end, from a
  * pull_request event (so it comments on the PR) with an environment (so it records a deployment), with
- * every secret input set to a distinctive value that the run really uses: the PEM key and its passphrase
- * (to log in), the admin password, access token and API key (the node's own, for the checks), the GitHub
- * token, the registry credentials (docker login), and an SSH password beside the key. The node's container carries host-side secrets too
- * (SESSION_SECRET, CRYPTO_SECRET, SQL_DSN with a password, REDIS_CONN_STRING with a password), and its
- * database holds the channels' upstream keys. Two runs: an update that succeeds (checks logged in with the
- * access token), and one whose release rejects the admin password, so the login check fails and the node
- * is rolled back (error paths print the most). Every output of both is scanned for every secret,
- * for each line of the multi-line ones, and for their JSON- and URL-escaped forms: stdout as the log shows
- * it, stderr, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_STATE, and every request the GitHub API received.
+ * every secret input set to a distinctive value, used for real: the PEM key and its passphrase (to log
+ * in), the admin access token, password and API key (the node's own, for the checks), the GitHub token,
+ * the registry credentials (docker login); and an SSH password beside the key, unused but given. The
+ * node's container carries host-side secrets too (SESSION_SECRET, CRYPTO_SECRET, SQL_DSN with a password,
+ * REDIS_CONN_STRING with a password), and its database holds the channels' upstream keys. Two runs: an
+ * update that succeeds (checks log in with the access token), and one whose release rejects the admin
+ * password, so the login check fails and the node is rolled back (error paths print the most). Every
+ * output of both is scanned for every secret, for each line of the multi-line ones, and for their JSON-
+ * and URL-escaped forms: stdout as the log shows it, stderr, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
+ * GITHUB_STATE, and every request the GitHub API received.
  *
  * backup is false in these runs: the stub only accepts an SQL_DSN starting with `local` (New API's own
  * "use SQLite" prefix), which the action's backup reads as MySQL and, with no MySQL on the bed, could not
