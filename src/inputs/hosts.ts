@@ -127,7 +127,9 @@ function parseEntry(raw: unknown, index: number, env: Record<string, string | un
   const command = (key: string): string | undefined => {
     const value = text(key);
     if (value === undefined) return undefined;
-    if (value === '' || value.includes('\0')) fail(where(key), 'is empty', `give a shell command or remove ${key}`);
+    if (value === '' || value.includes('\0')) {
+      fail(where(key), value === '' ? 'is empty' : 'contains a NUL byte', `give a shell command or remove ${key}`);
+    }
     return value;
   };
 

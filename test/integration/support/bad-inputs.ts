@@ -438,7 +438,7 @@ const identifierCases: BadInputCase[] = [
     inputs: edit({ 2: { restart: q('systemctl restart new-api\0; reboot') } }),
     input: 'hosts',
     host: 'slave-2',
-    says: /restart /,
+    says: /restart contains a NUL byte/,
   },
   {
     title: 'pre-update that is empty',
