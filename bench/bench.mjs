@@ -26,12 +26,14 @@ import {
   NO_RATE_LIMIT,
   REPO_ROOT,
   actionEnv,
+  bedSh,
   deployDocker,
   fixtures,
   hostsYaml,
   loadBed,
   run,
   runAction,
+  runOk,
 } from './lib/bed.mjs';
 import { guideUpdateScript, ssh } from './lib/manual.mjs';
 import {
@@ -45,22 +47,31 @@ import {
 } from './lib/probes.mjs';
 import { renderResults, renderTable } from './lib/results.mjs';
 import { profileSsh } from './lib/ssh-profile.mjs';
-import { machine } from './lib/stats.mjs';
+import { machine, median, sampleBusy } from './lib/stats.mjs';
 
 const int = (v, d) => (v && /^\d+$/.test(v) ? Number(v) : d);
 const RUNS = int(process.env.BENCH_RUNS, 5);
 const CLUSTER_RUNS = int(process.env.BENCH_CLUSTER_RUNS, 3);
 const COLD_RUNS = int(process.env.BENCH_COLD_RUNS, 10);
 const OUT = process.env.BENCH_OUT ?? join(REPO_ROOT, 'bench/RESULTS.md');
+// Every figure, as measured: RESULTS.md is rendered from it (`node bench/bench.mjs --render` re-renders).
+const RAW = OUT.replace(/\.md$/, '') + '.json';
 const FROM = 'v0.10.1';
 const TO = 'v0.10.2';
 const CRASH = 'v0.10.3-crash';
 const PREFLIGHT_SIZES = [1, 5, 20];
 const CLUSTER = ['master', 'slave-1', 'slave-2'];
+const SMALL_BED = CLUSTER.length;
 
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const bed = loadBed();
+let bed;
+/** (Re)starts the bed with `n` hosts: 3 for the node and cluster figures, 20 only for the preflight. */
+async function bedUp(n) {
+  log(`test bed up with ${n} hosts`);
+  await bedSh('up', '--hosts', String(n));
+  bed = loadBed();
+}
 const host = (name) => bed.hosts.find((h) => h.name === name);
 const localStatus = 'http://127.0.0.1:3000/api/status';
 const remoteStatus = (name) => `http://${host(name).address}:3000/api/status`;
@@ -252,6 +263,10 @@ async function preflight() {
       for (let n = queue.shift(); n; n = queue.shift()) await deployDocker(n, FROM);
     }),
   );
+  // What the machine spends with nobody measuring: 20 idle hosts (dockerd, containerd, New API) and
+  // whatever else runs on it. Subtracted from the runs' CPU below.
+  const background = await sampleBusy(3000);
+  log(`background load with ${names.length} idle hosts: ${Math.round(background * 100)}% of the machine`);
   const runs = Object.fromEntries(PREFLIGHT_SIZES.map((n) => [n, []]));
   for (let i = 0; i < RUNS; i++) {
     for (const n of PREFLIGHT_SIZES) {
@@ -274,11 +289,30 @@ async function preflight() {
   const profile = {};
   for (const n of [1, 20]) profile[n] = await profileSsh(bed, bed.hosts.slice(0, n), commands);
   const bashrc = existsSync(join(host('master').root, 'root/.bashrc'));
+  // A shell started on the host directly (no sshd): what a command costs without the SSH session setup.
+  const local = await runOk('bash', [
+    join(REPO_ROOT, 'test/bed/bed.sh'),
+    'exec',
+    'master',
+    'bash',
+    '-c',
+    's=$(date +%s%N); for i in $(seq 20); do bash -c true; done; echo $(( ($(date +%s%N) - s) / 20000000 ))',
+  ]);
+  // This machine's own root .bashrc (pyenv init): bash sources ~/.bashrc for every command sshd starts,
+  // so on a server set up like this machine each SSH command would pay it. The bed's hosts have none.
+  const machineBashrc = [];
+  if (existsSync('/root/.bashrc')) {
+    for (let i = 0; i < 5; i++)
+      machineBashrc.push((await run('bash', ['-c', '. /root/.bashrc >/dev/null 2>&1; true'])).ms);
+  }
   return {
     runs,
+    background,
+    machineBashrcMs: median(machineBashrc),
     profile,
     commands,
     bashrc,
+    localShellMs: Number(local.stdout.trim()),
     ok: Object.values(runs).every((rs) => rs.every((x) => x.result === 'planned')),
   };
 }
@@ -320,6 +354,13 @@ async function repeated(name, n, fn) {
   return out;
 }
 
+if (process.argv.includes('--render')) {
+  const saved = JSON.parse(readFileSync(RAW, 'utf8'));
+  writeFileSync(OUT, renderResults(saved, renderTable(saved)));
+  log(`re-rendered ${OUT} from ${RAW}`);
+  process.exit(0);
+}
+
 const startedAt = Date.now();
 const results = {
   machine: machine(),
@@ -338,10 +379,13 @@ const results = {
     to: TO,
     crash: CRASH,
     rateLimitOff: NO_RATE_LIMIT,
-    hosts: bed.hosts.length,
+    hostsSmall: SMALL_BED,
+    hostsLarge: Math.max(...PREFLIGHT_SIZES),
   },
 };
 results.cold = await section('cold start and bundle size', coldStart);
+await bedUp(SMALL_BED);
+results.background = { small: await sampleBusy(3000) };
 results.single = await section('downtime of one node: action vs manual', async () => {
   const action = [];
   const manual = [];
@@ -364,11 +408,15 @@ results.cluster = await section('rolling update of 3 nodes', async () => {
   }
   return { action, manual };
 });
-results.preflight = await section('preflight on 1, 5 and 20 hosts', preflight);
+results.preflight = await section('preflight on 1, 5 and 20 hosts', async () => {
+  await bedUp(Math.max(...PREFLIGHT_SIZES));
+  return preflight();
+});
 results.wallMs = Date.now() - startedAt;
 
 const table = renderTable(results);
 process.stdout.write(`\n${table}\n`);
+writeFileSync(RAW, `${JSON.stringify(results, null, 1)}\n`);
 writeFileSync(OUT, renderResults(results, table));
 log(`wrote ${OUT} (${Math.round(results.wallMs / 1000)} s)`);
 const failed = ['cold', 'single', 'anatomy', 'crash', 'noop', 'cluster', 'preflight'].filter((k) => results[k]?.error);

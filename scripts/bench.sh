@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The benchmarks (npm run bench): on the test bed with 20 hosts, the bundled action against the manual
-# procedure of New API's update guide. Prints the table and writes bench/RESULTS.md (see bench/bench.mjs).
+# The benchmarks (npm run bench): on the test bed (3 hosts, then 20 for the preflight), the bundled action
+# against the manual procedure of New API's update guide. Prints the table and writes bench/RESULTS.md
+# (see bench/bench.mjs).
 # Not part of .ci/run: it takes about 10 minutes and its figures depend on the machine.
 #
 # The bed is shared: the whole run holds /tmp/nau-bed.lock, as every user of the bed does. At the end the
@@ -35,6 +36,4 @@ restore() {
 }
 trap restore EXIT
 
-echo "[bench] test bed up with 20 hosts" >&2
-bash test/bed/bed.sh up --hosts 20
 node bench/bench.mjs
