@@ -59082,8 +59082,9 @@ function parseEntry(raw, index, env) {
         const value = text(key);
         if (value === undefined)
             return undefined;
-        if (value === '' || value.includes('\0'))
-            fail(where(key), 'is empty', `give a shell command or remove ${key}`);
+        if (value === '' || value.includes('\0')) {
+            fail(where(key), value === '' ? 'is empty' : 'contains a NUL byte', `give a shell command or remove ${key}`);
+        }
         return value;
     };
     const hostValue = text('host');
@@ -59955,6 +59956,9 @@ class Rollout {
         return [`sudo tail -n 100 ${dir}/step.log`, `sudo sh ${dir}/step.sh revert`, `sudo cat ${dir}/state`];
     }
     async rollbackHeld() {
+        // Mark every held node first: if this run dies mid-rollback, the post step or the next run's
+        // reconcile finishes the rollback instead of taking a held node for a success.
+        await Promise.allSettled(this.held.map((n) => n.exec.run((0,hoststep/* writeVerdictCommand */.Kx)((0,hoststep/* stepDir */.ME)(n.host), 'revert'))));
         let ok = true;
         for (const node of [...this.held].reverse()) {
             const dir = (0,hoststep/* stepDir */.ME)(node.host);
@@ -64656,6 +64660,17 @@ async function readStep(exec, dir) {
     })).stdout.trim() === 'alive';
     return { state, alive };
 }
+/** The verdict the action last gave the node: `keep`, or `revert` once the run decided to roll it back. */
+async function verdict(exec, dir) {
+    const r = await exec.run({
+        label: 'read the verdict of the host step',
+        script: `cat ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shq */ .hi)(dir)}/verdict 2>/dev/null || true`,
+        privileged: true,
+        quiet: true,
+        allowFailure: true,
+    });
+    return r.stdout.trim();
+}
 async function reconcileNode(exec, host, opts) {
     const dir = (0,_hoststep_js__WEBPACK_IMPORTED_MODULE_0__/* .stepDir */ .ME)(host);
     const end = Date.now() + opts.timeoutMs;
@@ -64682,6 +64697,11 @@ async function reconcileNode(exec, host, opts) {
             await exec.run((0,_hoststep_js__WEBPACK_IMPORTED_MODULE_0__/* .writeVerdictCommand */ .Kx)(dir, 'revert'));
         else
             await exec.run((0,_hoststep_js__WEBPACK_IMPORTED_MODULE_0__/* .launchStepCommand */ .br)(dir, 'revert'));
+        state = await wait();
+    }
+    else if (state === 'held' && (await verdict(exec, dir)) === 'revert') {
+        opts.log.warn(`[${host.name}] an earlier run was rolling this node back when it stopped: finishing the rollback`);
+        await exec.run((0,_hoststep_js__WEBPACK_IMPORTED_MODULE_0__/* .launchStepCommand */ .br)(dir, 'revert'));
         state = await wait();
     }
     else if (state === 'held') {

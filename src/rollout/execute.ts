@@ -325,6 +325,9 @@ export class Rollout {
   }
 
   private async rollbackHeld(): Promise<boolean> {
+    // Mark every held node first: if this run dies mid-rollback, the post step or the next run's
+    // reconcile finishes the rollback instead of taking a held node for a success.
+    await Promise.allSettled(this.held.map((n) => n.exec.run(writeVerdictCommand(stepDir(n.host), 'revert'))));
     let ok = true;
     for (const node of [...this.held].reverse()) {
       const dir = stepDir(node.host);

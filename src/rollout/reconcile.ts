@@ -1,7 +1,8 @@
 /**
  * What an interrupted earlier run left on a node, settled before anything else happens (the main step's
  * preflight, and the post step): the host step's last state says what the node is doing.
- *   held            passed its checks, old version kept → finalize (the earlier run's success stands)
+ *   held            passed its checks, old version kept → finalize (the earlier run's success stands),
+ *                   unless that run had already decided to roll it back (verdict revert) → revert
  *   applied         new version up but never confirmed → revert (nobody checked it)
  *   applying / reverting / finalizing, step still running → wait for it
  *   revert-failed   → refuse, with the commands to recover by hand
@@ -43,6 +44,18 @@ async function readStep(exec: Executor, dir: string): Promise<{ state: string; a
   return { state, alive };
 }
 
+/** The verdict the action last gave the node: `keep`, or `revert` once the run decided to roll it back. */
+async function verdict(exec: Executor, dir: string): Promise<string> {
+  const r = await exec.run({
+    label: 'read the verdict of the host step',
+    script: `cat ${shq(dir)}/verdict 2>/dev/null || true`,
+    privileged: true,
+    quiet: true,
+    allowFailure: true,
+  });
+  return r.stdout.trim();
+}
+
 export async function reconcileNode(
   exec: Executor,
   host: HostSpec,
@@ -67,6 +80,10 @@ export async function reconcileNode(
     opts.log.warn(`[${host.name}] an earlier run left this node on an unconfirmed new version: reverting it`);
     if (alive) await exec.run(writeVerdictCommand(dir, 'revert'));
     else await exec.run(launchStepCommand(dir, 'revert'));
+    state = await wait();
+  } else if (state === 'held' && (await verdict(exec, dir)) === 'revert') {
+    opts.log.warn(`[${host.name}] an earlier run was rolling this node back when it stopped: finishing the rollback`);
+    await exec.run(launchStepCommand(dir, 'revert'));
     state = await wait();
   } else if (state === 'held') {
     opts.log.info(`[${host.name}] an earlier run updated this node and it passed its checks: finishing its clean-up`);
