@@ -68,7 +68,22 @@ export function parseHosts(text: string, env: Record<string, string | undefined>
         : 'check the indentation and quoting of the hosts block (keys with duplicates are not allowed either)',
     });
   }
-  const list: unknown = doc.toJS();
+  // The yaml library only warns about tags it does not know (!!js/function, !!python/object): in an
+  // inventory they are a mistake or an attack, never something to take as plain text.
+  const tag = doc.warnings.find((w) => /tag/i.test(w.message));
+  if (tag) {
+    throw new InputError(INPUT, `uses a YAML tag the inventory does not accept: ${tag.message.split('\n')[0]}`, {
+      fix: 'remove the tag (values are plain strings, numbers and booleans)',
+    });
+  }
+  let list: unknown;
+  try {
+    list = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new InputError(INPUT, `cannot be expanded: ${(e as Error).message}`, {
+      fix: 'write the hosts out instead of nesting YAML aliases',
+    });
+  }
   if (!Array.isArray(list)) {
     const single = list !== null && typeof list === 'object';
     throw new InputError(INPUT, single ? 'is a single mapping, not a list' : 'is not a list of hosts', {

@@ -24,7 +24,8 @@ export class BackupRefused extends Error {
 /** New API's own rule (model/main.go): postgres:// or postgresql:// → PostgreSQL, other non-empty → MySQL. */
 export function detectDatabase(env: Record<string, string>): DatabaseKind {
   const dsn = (env.SQL_DSN ?? '').trim();
-  if (!dsn) return 'sqlite';
+  // New API opens SQLite for an empty SQL_DSN and for one starting with "local" (its own switch).
+  if (!dsn || dsn.startsWith('local')) return 'sqlite';
   return /^postgres(ql)?:\/\//i.test(dsn) ? 'postgres' : 'mysql';
 }
 

@@ -77,6 +77,8 @@ describe('database detection (New API’s own rule)', () => {
     expect(detectDatabase({ SQL_DSN: 'root:123456@tcp(localhost:3306)/oneapi' })).toBe('mysql');
     expect(detectDatabase({ SQL_DSN: '  ' })).toBe('sqlite');
     expect(detectDatabase({})).toBe('sqlite');
+    // New API's own switch: a DSN starting with "local" means SQLite.
+    expect(detectDatabase({ SQL_DSN: 'local' })).toBe('sqlite');
   });
 
   it('maps the container path of the database to the host through the mounts (longest match)', () => {
