@@ -18,10 +18,9 @@ import {
   containerState,
   dockerVersionCommand,
   imageExistsCommand,
-  loginCommand,
   parseImageRef,
   pruneScript,
-  pullCommand,
+  registryPullCommands,
   readContainer,
   stopTimeoutSeconds,
 } from './container.js';
@@ -197,11 +196,8 @@ export class ComposeMethod implements DeployMethod {
 
   prepare(state: NodeState, target: UpdateTarget): RemoteCommand[] {
     const cmds: RemoteCommand[] = [];
-    if (this.opts.registryUsername && this.opts.registryPassword) {
-      cmds.push(loginCommand(target.imageRef, this.opts.registryUsername, this.opts.registryPassword));
-    }
     // Pulled by reference, not through compose: the file is not touched while the old version serves.
-    cmds.push(pullCommand(target.imageRef));
+    cmds.push(...registryPullCommands(target.imageRef, this.opts.registryUsername, this.opts.registryPassword));
     const next = this.nextFile();
     cmds.push({
       label: `prepare ${state.composeFile} with image ${target.imageRef}`,

@@ -138,14 +138,29 @@ export function containerState(host: HostSpec, method: Method, f: ContainerFacts
   return state;
 }
 
-export function loginCommand(imageRef: string, username: string, password: string): RemoteCommand {
+/**
+ * Pulls the target image, logged in to a private registry only for the pull: the password goes in on
+ * stdin, and the host is logged out again whatever the pull did, so the credential does not stay in the
+ * host's ~/.docker/config.json.
+ */
+export function registryPullCommands(imageRef: string, username?: string, password?: string): RemoteCommand[] {
+  if (!username || !password) return [pullCommand(imageRef)];
   const { registry } = parseImageRef(imageRef);
-  return {
-    label: `docker login ${registry ?? 'Docker Hub'}`,
-    argv: ['docker', 'login', '--username', username, '--password-stdin', ...(registry ? [registry] : [])],
-    stdin: password,
-    privileged: true,
-  };
+  const reg = registry ? [registry] : [];
+  return [
+    {
+      label: `docker login ${registry ?? 'Docker Hub'}, pull ${imageRef}, logout`,
+      script: [
+        `${shellJoin(['docker', 'login', '--username', username, '--password-stdin', ...reg])} >/dev/null || exit 1`,
+        `${shellJoin(['docker', 'pull', imageRef])}; rc=$?`,
+        `${shellJoin(['docker', 'logout', ...reg])} >/dev/null 2>&1`,
+        'exit $rc',
+      ].join('\n'),
+      stdin: password,
+      privileged: true,
+      timeoutMs: 30 * 60_000,
+    },
+  ];
 }
 
 export function pullCommand(imageRef: string): RemoteCommand {

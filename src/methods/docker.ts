@@ -15,10 +15,9 @@ import {
   containerState,
   dockerVersionCommand,
   imageExistsCommand,
-  loginCommand,
   parseImageRef,
   pruneScript,
-  pullCommand,
+  registryPullCommands,
   readContainer,
   stopTimeoutSeconds,
 } from './container.js';
@@ -97,10 +96,7 @@ export class DockerMethod implements DeployMethod {
 
   prepare(state: NodeState, target: UpdateTarget): RemoteCommand[] {
     const cmds: RemoteCommand[] = [];
-    if (this.opts.registryUsername && this.opts.registryPassword) {
-      cmds.push(loginCommand(target.imageRef, this.opts.registryUsername, this.opts.registryPassword));
-    }
-    cmds.push(pullCommand(target.imageRef));
+    cmds.push(...registryPullCommands(target.imageRef, this.opts.registryUsername, this.opts.registryPassword));
     const plan = this.plan(state, target);
     if (plan.envFile) {
       const f = envFilePath(this.host);
