@@ -59027,7 +59027,23 @@ function parseHosts(text, env) {
                 : 'check the indentation and quoting of the hosts block (keys with duplicates are not allowed either)',
         });
     }
-    const list = doc.toJS();
+    // The yaml library only warns about tags it does not know (!!js/function, !!python/object): in an
+    // inventory they are a mistake or an attack, never something to take as plain text.
+    const tag = doc.warnings.find((w) => /tag/i.test(w.message));
+    if (tag) {
+        throw new InputError(INPUT, `uses a YAML tag the inventory does not accept: ${tag.message.split('\n')[0]}`, {
+            fix: 'remove the tag (values are plain strings, numbers and booleans)',
+        });
+    }
+    let list;
+    try {
+        list = doc.toJS({ maxAliasCount: 100 });
+    }
+    catch (e) {
+        throw new InputError(INPUT, `cannot be expanded: ${e.message}`, {
+            fix: 'write the hosts out instead of nesting YAML aliases',
+        });
+    }
     if (!Array.isArray(list)) {
         const single = list !== null && typeof list === 'object';
         throw new InputError(INPUT, single ? 'is a single mapping, not a list' : 'is not a list of hosts', {
@@ -59694,6 +59710,8 @@ class Rollout {
     held = [];
     backups = [];
     databaseBackedUp = false;
+    /** Nodes whose swap was started: what a rollback has to undo. */
+    swapped = new Set();
     constructor(settings, ports, isCancelled = () => false) {
         this.settings = settings;
         this.ports = ports;
@@ -59728,6 +59746,10 @@ class Rollout {
             };
         }
         const why = `${failure.host.name}: ${failure.report.error ?? 'failed'}`;
+        if (this.swapped.size === 0) {
+            // Failed before any swap (pre-update, baseline, backup): there is nothing to roll back or restore.
+            return { ok: false, rolledBack: false, cancelled, message: `${why}; nothing was changed`, backups: this.backups };
+        }
         if (this.settings.rollback === 'never') {
             return {
                 ok: false,
@@ -59738,8 +59760,7 @@ class Rollout {
             };
         }
         const allBack = await this.rollbackHeld();
-        if (allBack && this.settings.restoreDataOnRollback)
-            await this.restoreData();
+        const restored = allBack && this.settings.restoreDataOnRollback ? await this.restoreData() : [];
         const failedNodeBack = failure.report.outcome === 'rolled-back' ||
             failure.report.outcome === 'not-started' ||
             failure.report.outcome === 'failed';
@@ -59748,7 +59769,7 @@ class Rollout {
             rolledBack: allBack && failedNodeBack,
             cancelled,
             message: allBack
-                ? `${why}; every node changed in this run is back on its previous version`
+                ? `${why}; every node changed in this run is back on its previous version${restored.map((r) => `; ${r}`).join('')}`
                 : `${why}; ROLLBACK FAILED on some node — see the manual recovery commands`,
             backups: this.backups,
         };
@@ -59793,6 +59814,7 @@ class Rollout {
             await exec.run((0,hoststep/* writeStepCommand */.lR)(dir, (0,hoststep/* hostStepScript */["in"])(dir, scripts, deadline)));
             const swapStart = this.ports.now();
             log(`swapping to ${node.target.tag} (host step in ${dir})`);
+            this.swapped.add(host.name);
             const applied = await this.step(node, 'stop old, start new', async () => {
                 const s = await this.launchAndWait(exec, dir, 'apply', new Set(['applied', ...hoststep/* FINAL_STATES */.MS]));
                 if (s !== 'applied')
@@ -59998,8 +60020,9 @@ class Rollout {
         }));
         this.held.length = 0;
     }
-    /** Puts each database backup back once, after every node is on its old version again. */
+    /** Puts each database backup back once, after every node is on its old version again; says what it did. */
     async restoreData() {
+        const done = [];
         for (const record of this.backups.filter((b) => b.kind === 'database')) {
             const node = this.nodesByName.get(record.host);
             if (!node)
@@ -60007,12 +60030,15 @@ class Rollout {
             try {
                 await this.ports.backups.restore(node.exec, node.state, this.settings, record);
                 this.ports.log.warn(`[${node.host.name}] database restored from ${record.path}: writes since the backup are gone`);
+                done.push(`the database was restored from ${record.path} on ${node.host.name} (writes since the backup are gone)`);
             }
             catch (e) {
                 node.report.error = `database restore failed: ${e.message}`;
+                done.push(`restoring the database from ${record.path} on ${node.host.name} FAILED`);
                 this.ports.log.error(`[${node.host.name}] database restore from ${record.path} FAILED: ${e.message}`);
             }
         }
+        return done;
     }
     nodesByName = new Map();
     register(nodes) {
@@ -62558,7 +62584,8 @@ class BackupRefused extends Error {
 /** New API's own rule (model/main.go): postgres:// or postgresql:// → PostgreSQL, other non-empty → MySQL. */
 function detectDatabase(env) {
     const dsn = (env.SQL_DSN ?? '').trim();
-    if (!dsn)
+    // New API opens SQLite for an empty SQL_DSN and for one starting with "local" (its own switch).
+    if (!dsn || dsn.startsWith('local'))
         return 'sqlite';
     return /^postgres(ql)?:\/\//i.test(dsn) ? 'postgres' : 'mysql';
 }
@@ -63182,14 +63209,30 @@ function containerState(host, method, f) {
     }
     return state;
 }
-function loginCommand(imageRef, username, password) {
+/**
+ * Pulls the target image, logged in to a private registry only for the pull: the password goes in on
+ * stdin, and the host is logged out again whatever the pull did, so the credential does not stay in the
+ * host's ~/.docker/config.json.
+ */
+function registryPullCommands(imageRef, username, password) {
+    if (!username || !password)
+        return [pullCommand(imageRef)];
     const { registry } = parseImageRef(imageRef);
-    return {
-        label: `docker login ${registry ?? 'Docker Hub'}`,
-        argv: ['docker', 'login', '--username', username, '--password-stdin', ...(registry ? [registry] : [])],
-        stdin: password,
-        privileged: true,
-    };
+    const reg = registry ? [registry] : [];
+    return [
+        {
+            label: `docker login ${registry ?? 'Docker Hub'}, pull ${imageRef}, logout`,
+            script: [
+                `${(0,quote/* shellJoin */.nZ)(['docker', 'login', '--username', username, '--password-stdin', ...reg])} >/dev/null || exit 1`,
+                `${(0,quote/* shellJoin */.nZ)(['docker', 'pull', imageRef])}; rc=$?`,
+                `${(0,quote/* shellJoin */.nZ)(['docker', 'logout', ...reg])} >/dev/null 2>&1`,
+                'exit $rc',
+            ].join('\n'),
+            stdin: password,
+            privileged: true,
+            timeoutMs: 30 * 60_000,
+        },
+    ];
 }
 function pullCommand(imageRef) {
     return { label: `pull ${imageRef}`, argv: ['docker', 'pull', imageRef], privileged: true, timeoutMs: 30 * 60_000 };
@@ -63431,11 +63474,8 @@ class ComposeMethod {
     }
     prepare(state, target) {
         const cmds = [];
-        if (this.opts.registryUsername && this.opts.registryPassword) {
-            cmds.push(loginCommand(target.imageRef, this.opts.registryUsername, this.opts.registryPassword));
-        }
         // Pulled by reference, not through compose: the file is not touched while the old version serves.
-        cmds.push(pullCommand(target.imageRef));
+        cmds.push(...registryPullCommands(target.imageRef, this.opts.registryUsername, this.opts.registryPassword));
         const next = this.nextFile();
         cmds.push({
             label: `prepare ${state.composeFile} with image ${target.imageRef}`,
@@ -63930,10 +63970,7 @@ class DockerMethod {
     }
     prepare(state, target) {
         const cmds = [];
-        if (this.opts.registryUsername && this.opts.registryPassword) {
-            cmds.push(loginCommand(target.imageRef, this.opts.registryUsername, this.opts.registryPassword));
-        }
-        cmds.push(pullCommand(target.imageRef));
+        cmds.push(...registryPullCommands(target.imageRef, this.opts.registryUsername, this.opts.registryPassword));
         const plan = this.plan(state, target);
         if (plan.envFile) {
             const f = envFilePath(this.host);
