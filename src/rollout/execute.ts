@@ -50,6 +50,8 @@ export class Rollout {
   private readonly held: RolloutNode[] = [];
   private readonly backups: BackupRecord[] = [];
   private databaseBackedUp = false;
+  /** Nodes whose swap was started: what a rollback has to undo. */
+  private readonly swapped = new Set<string>();
 
   constructor(
     private readonly settings: Settings,
@@ -86,6 +88,10 @@ export class Rollout {
       };
     }
     const why = `${failure!.host.name}: ${failure!.report.error ?? 'failed'}`;
+    if (this.swapped.size === 0) {
+      // Failed before any swap (pre-update, baseline, backup): there is nothing to roll back or restore.
+      return { ok: false, rolledBack: false, cancelled, message: `${why}; nothing was changed`, backups: this.backups };
+    }
     if (this.settings.rollback === 'never') {
       return {
         ok: false,
@@ -96,7 +102,7 @@ export class Rollout {
       };
     }
     const allBack = await this.rollbackHeld();
-    if (allBack && this.settings.restoreDataOnRollback) await this.restoreData();
+    const restored = allBack && this.settings.restoreDataOnRollback ? await this.restoreData() : [];
     const failedNodeBack =
       failure!.report.outcome === 'rolled-back' ||
       failure!.report.outcome === 'not-started' ||
@@ -106,7 +112,7 @@ export class Rollout {
       rolledBack: allBack && failedNodeBack,
       cancelled,
       message: allBack
-        ? `${why}; every node changed in this run is back on its previous version`
+        ? `${why}; every node changed in this run is back on its previous version${restored.map((r) => `; ${r}`).join('')}`
         : `${why}; ROLLBACK FAILED on some node — see the manual recovery commands`,
       backups: this.backups,
     };
@@ -156,6 +162,7 @@ export class Rollout {
       await exec.run(writeStepCommand(dir, hostStepScript(dir, scripts, deadline)));
       const swapStart = this.ports.now();
       log(`swapping to ${node.target.tag} (host step in ${dir})`);
+      this.swapped.add(host.name);
       const applied = await this.step(node, 'stop old, start new', async () => {
         const s = await this.launchAndWait(exec, dir, 'apply', new Set<StepState>(['applied', ...FINAL_STATES]));
         if (s !== 'applied') throw new Error(await this.stepFailure(exec, dir, s));
@@ -375,8 +382,9 @@ export class Rollout {
     this.held.length = 0;
   }
 
-  /** Puts each database backup back once, after every node is on its old version again. */
-  private async restoreData(): Promise<void> {
+  /** Puts each database backup back once, after every node is on its old version again; says what it did. */
+  private async restoreData(): Promise<string[]> {
+    const done: string[] = [];
     for (const record of this.backups.filter((b) => b.kind === 'database')) {
       const node = this.nodesByName.get(record.host);
       if (!node) continue;
@@ -385,13 +393,18 @@ export class Rollout {
         this.ports.log.warn(
           `[${node.host.name}] database restored from ${record.path}: writes since the backup are gone`,
         );
+        done.push(
+          `the database was restored from ${record.path} on ${node.host.name} (writes since the backup are gone)`,
+        );
       } catch (e) {
         node.report.error = `database restore failed: ${(e as Error).message}`;
+        done.push(`restoring the database from ${record.path} on ${node.host.name} FAILED`);
         this.ports.log.error(
           `[${node.host.name}] database restore from ${record.path} FAILED: ${(e as Error).message}`,
         );
       }
     }
+    return done;
   }
 
   private readonly nodesByName = new Map<string, RolloutNode>();
