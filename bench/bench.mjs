@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { timedSwap } from './lib/anatomy.mjs';
+import { timedSwap } from './support/anatomy.mjs';
 import {
   ACTION_ENTRY,
   NO_RATE_LIMIT,
@@ -34,8 +34,8 @@ import {
   run,
   runAction,
   runOk,
-} from './lib/bed.mjs';
-import { guideUpdateScript, ssh } from './lib/manual.mjs';
+} from './support/bed.mjs';
+import { guideUpdateScript, ssh } from './support/manual.mjs';
 import {
   PROBE_INTERVAL_MS,
   availability,
@@ -44,10 +44,10 @@ import {
   longestOutage,
   startProber,
   waitFor,
-} from './lib/probes.mjs';
-import { renderResults, renderTable } from './lib/results.mjs';
-import { profileSsh } from './lib/ssh-profile.mjs';
-import { machine, median, sampleBusy } from './lib/stats.mjs';
+} from './support/probes.mjs';
+import { renderResults, renderTable } from './support/results.mjs';
+import { profileSsh } from './support/ssh-profile.mjs';
+import { machine, median, sampleBusy } from './support/stats.mjs';
 
 const int = (v, d) => (v && /^\d+$/.test(v) ? Number(v) : d);
 const RUNS = int(process.env.BENCH_RUNS, 5);
@@ -99,6 +99,25 @@ function detectionMs(report) {
   return until.reduce((sum, s) => sum + s.durationMs, 0);
 }
 
+/**
+ * The machine is shared (other people's builds and tests run on it), and their load would be counted as
+ * the action's. Before each measured run: wait up to a minute for the machine's load (sampled over 1 s)
+ * to drop to QUIET_LOAD, then go on anyway. Every sample is kept and reported.
+ */
+const QUIET_LOAD = 0.3;
+const loads = [];
+async function quiet() {
+  const end = Date.now() + 60_000;
+  let load = await sampleBusy(1000);
+  while (load > QUIET_LOAD && Date.now() < end) {
+    log(`machine ${Math.round(load * 100)}% busy: waiting for it to quiet down`);
+    await sleep(2000);
+    load = await sampleBusy(1000);
+  }
+  loads.push(load);
+  return load;
+}
+
 const swapLine = (runResult) => runResult.lines.find((l) => /\] swapping to /.test(l.line));
 
 // ---------------------------------------------------------------------------------------------- scenarios
@@ -107,6 +126,7 @@ const swapLine = (runResult) => runResult.lines.find((l) => /\] swapping to /.te
 async function singleNode(kind) {
   await deployDocker('master', FROM);
   const script = kind === 'manual' ? await guideUpdateScript(bed, 'master', TO) : undefined;
+  const load = await quiet();
   const prober = await startProber([localStatus], { netns: host('master').netns });
   let r;
   let rounds;
@@ -125,7 +145,7 @@ async function singleNode(kind) {
   }
   const outage = longestOutage(rounds);
   const served = firstServing(rounds, TO) !== undefined;
-  const res = { outageMs: outage.ms, open: outage.open, totalMs: r.ms, ok: served && r.code === 0 };
+  const res = { outageMs: outage.ms, open: outage.open, totalMs: r.ms, load, ok: served && r.code === 0 };
   if (kind === 'action') {
     const h = r.report?.hosts?.[0];
     const swap = swapLine(r);
@@ -146,6 +166,7 @@ async function singleNode(kind) {
 
 async function crashAtBoot() {
   await deployDocker('master', FROM);
+  const load = await quiet();
   const prober = await startProber([localStatus], { netns: host('master').netns });
   let r;
   let rounds;
@@ -168,6 +189,7 @@ async function crashAtBoot() {
     recoveryMs: back && verdictAt ? back - verdictAt : undefined,
     outageMs: outage.ms,
     totalMs: r.ms,
+    load,
     error: r.report?.hosts?.[0]?.error,
     ok: r.report?.result === 'rolled-back' && back !== undefined,
   };
@@ -179,6 +201,7 @@ async function noop() {
   const baseline = [];
   const results = [];
   for (let i = 0; i < RUNS; i++) {
+    await quiet();
     const r = await runAction(actionEnv(bed, { version: TO, hosts: hostsYaml(bed, ['master']) }));
     action.push(r.ms);
     results.push(r.report?.result);
@@ -196,6 +219,7 @@ async function coldStart() {
   const node = [];
   let message = '';
   for (let i = 0; i < COLD_RUNS; i++) {
+    await quiet();
     const r = await runAction(env);
     action.push(r.ms);
     firstOutput.push(r.firstOutputMs);
@@ -214,6 +238,7 @@ async function cluster(kind) {
   // The guide's order: the slaves one by one, the master last.
   const guideOrder = [...CLUSTER.slice(1), 'master'];
   const scripts = kind === 'manual' ? await Promise.all(guideOrder.map((n) => guideUpdateScript(bed, n, TO))) : [];
+  const load = await quiet();
   const prober = await startProber(CLUSTER.map(remoteStatus));
   let r;
   let rounds;
@@ -246,6 +271,7 @@ async function cluster(kind) {
     allDownMs: allDown.ms,
     nodeOutageMs: CLUSTER.map((_, i) => longestOutage(rounds, i).ms),
     totalMs: r.ms,
+    load,
     result: r.report?.result,
     ok: r.code === 0 && (kind === 'manual' || r.report?.result === 'updated'),
   };
@@ -264,12 +290,13 @@ async function preflight() {
     }),
   );
   // What the machine spends with nobody measuring: 20 idle hosts (dockerd, containerd, New API) and
-  // whatever else runs on it. Subtracted from the runs' CPU below.
+  // whatever else runs on it. Each run's sample is subtracted from that run's CPU.
   const background = await sampleBusy(3000);
   log(`background load with ${names.length} idle hosts: ${Math.round(background * 100)}% of the machine`);
   const runs = Object.fromEntries(PREFLIGHT_SIZES.map((n) => [n, []]));
   for (let i = 0; i < RUNS; i++) {
     for (const n of PREFLIGHT_SIZES) {
+      const load = await quiet();
       const r = await runAction(
         actionEnv(bed, { version: TO, 'dry-run': true, hosts: hostsYaml(bed, names.slice(0, n)) }),
         { cpu: true },
@@ -280,6 +307,7 @@ async function preflight() {
         result: r.report?.result,
         actionCpuMs: r.cpu?.actionMs,
         busyMs: r.cpu?.busyMs,
+        load,
       });
       log(`preflight ${n} host(s) ${i + 1}/${RUNS}: ${r.ms} ms (${r.report?.result})`);
     }
@@ -322,7 +350,7 @@ async function anatomy() {
   for (let i = 0; i < 3; i++) {
     for (const seq of ['action', 'manual']) {
       await deployDocker('master', FROM);
-      await sleep(300);
+      await quiet();
       out[seq].push(await timedSwap(bed, 'master', TO, seq));
     }
   }
@@ -385,7 +413,6 @@ const results = {
 };
 results.cold = await section('cold start and bundle size', coldStart);
 await bedUp(SMALL_BED);
-results.background = { small: await sampleBusy(3000) };
 results.single = await section('downtime of one node: action vs manual', async () => {
   const action = [];
   const manual = [];
@@ -413,6 +440,7 @@ results.preflight = await section('preflight on 1, 5 and 20 hosts', async () => 
   return preflight();
 });
 results.wallMs = Date.now() - startedAt;
+results.loads = { quietBelow: QUIET_LOAD, samples: loads };
 
 const table = renderTable(results);
 process.stdout.write(`\n${table}\n`);
