@@ -485,7 +485,8 @@ function findings(res, f) {
   }
   if (f.detect !== undefined) {
     out.push(
-      `A release that crashes at boot was judged failed ${ms(f.detect)} (median) after the swap started (container state polled every 500 ms; the health timeout was 60 s), and the old version served again ${ms(f.recovery)} after the verdict.`,
+      `A release that crashes at boot was judged failed ${ms(f.detect)} (median) after the swap started, not at the 60 s health timeout: the swap step (the action reads the host step's state every 250 ms) plus readiness, which reads the container's state every 500 ms and calls a crash when it sees it restarting, restarted or exited twice. ` +
+        `The old version served again ${ms(f.recovery)} after the verdict (the guide's commands by hand: ${ms(f.manualDown)}): the host step notices the verdict file (it looks every 200 ms), removes the crashed container, renames the kept old one back, restores its restart policy and starts it — no pull, no re-create.`,
     );
   }
   if (f.preRatio !== undefined) {
