@@ -367,26 +367,35 @@ export class SourceMethod implements DeployMethod {
         detail: `${state.systemdUnit}: ${kv.ActiveState ?? 'unknown'} (${kv.SubState ?? '?'})`,
       };
     }
+    // The start time comes from /proc/<pid>/stat (boot time + start ticks): fixed for the life of the
+    // process, unlike now - elapsed, which jitters by a second between polls and looks like a restart.
     const r = await exec.run({
       label: 'New API process',
       script: [
         `bin=${shq(state.binaryPath!)}`,
-        'for p in /proc/[0-9]*; do if [ "$(readlink "$p/exe" 2>/dev/null)" = "$bin" ]; then echo "${p#/proc/} $(ps -o etimes= -p ${p#/proc/})"; fi; done',
-        'echo "now $(date +%s)"',
+        "btime=$(awk '/^btime/ {print $2}' /proc/stat); hz=$(getconf CLK_TCK)",
+        'for p in /proc/[0-9]*; do',
+        '  if [ "$(readlink "$p/exe" 2>/dev/null)" = "$bin" ]; then',
+        "    ticks=$(sed 's/.*) //' \"$p/stat\" | awk '{print $20}')",
+        '    echo "${p#/proc/} $((btime + ticks / hz))"',
+        '  fi',
+        'done',
       ].join('\n'),
       privileged: true,
       quiet: true,
       allowFailure: true,
     });
-    const lines = r.stdout.trim().split('\n');
-    const now = Number(lines.find((l) => l.startsWith('now '))?.slice(4));
-    const procs = lines.filter((l) => /^\d+ +\d+$/.test(l.trim())).map((l) => l.trim().split(/ +/).map(Number));
+    const procs = r.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => /^\d+ +\d+$/.test(l.trim()))
+      .map((l) => l.trim().split(/ +/).map(Number));
     if (procs.length === 0) return { running: false, restarting: false, detail: `no process runs ${state.binaryPath}` };
-    const youngest = procs.reduce((a, b) => (b[1] < a[1] ? b : a));
+    const youngest = procs.reduce((a, b) => (b[1] > a[1] ? b : a));
     return {
       running: true,
       restarting: false,
-      startedAt: now ? new Date((now - youngest[1]) * 1000).toISOString() : undefined,
+      startedAt: new Date(youngest[1] * 1000).toISOString(),
       detail: `pid ${youngest[0]} running ${state.binaryPath}`,
     };
   }
