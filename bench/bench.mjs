@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The benchmarks (`npm run bench` = scripts/bench.sh, which brings the bed up with 20 hosts and holds the
- * bed lock). Each figure is measured against a baseline in the same run, on the same bed:
+ * The benchmarks (`npm run bench` = scripts/bench.sh, which holds the bed lock and puts the bed back
+ * afterwards). Brings the bed up with 3 hosts for the node and cluster figures, then with 20 for the
+ * preflight. Each figure is measured against a baseline in the same run, on the same bed:
  *
  *   downtime of one node      the action (docker, backups and checks on) vs the guide's commands over ssh
  *   crash at boot             time to the failure verdict, then to the old version serving again
@@ -10,7 +11,8 @@
  *   cold start, bundle size   `node dist/index.js` exiting on bad input vs `node -e 0`
  *   rolling update, 3 nodes   availability from a load balancer's view, action vs the guide node by node
  *
- * Prints the table and writes bench/RESULTS.md. Progress goes to stderr. The stub's rate limits are off
+ * Prints the table and writes bench/RESULTS.md (and every raw figure to bench/RESULTS.json; `--render`
+ * re-renders the Markdown from it without measuring). Progress goes to stderr. The stub's rate limits are off
  * (fixtures deployed with GLOBAL_API_RATE_LIMIT_ENABLE=false, CRITICAL_RATE_LIMIT_ENABLE=false): 20
  * probes a second would otherwise be answered 429 and read as downtime.
  * Environment: BENCH_RUNS (default 5), BENCH_CLUSTER_RUNS (3), BENCH_COLD_RUNS (10), BENCH_ACTION (the
@@ -18,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { timedSwap } from './support/anatomy.mjs';
 import {
@@ -397,7 +399,10 @@ const results = {
     sha256: createHash('sha256').update(readFileSync(ACTION_ENTRY)).digest('hex'),
   },
   commit: (await run('git', ['rev-parse', '--short', 'HEAD'])).stdout.trim(),
-  dirty: (await run('git', ['status', '--porcelain', '--', 'dist', 'src'])).stdout.trim() !== '',
+  // Whether the bundle measured is byte for byte the one committed at `commit` (others may be rebuilding it).
+  committed:
+    (await run('git', ['hash-object', ACTION_ENTRY])).stdout.trim() ===
+    (await run('git', ['rev-parse', `HEAD:${relative(REPO_ROOT, ACTION_ENTRY)}`])).stdout.trim(),
   settings: {
     runs: RUNS,
     clusterRuns: CLUSTER_RUNS,

@@ -182,7 +182,7 @@ export function renderResults(res, table) {
   out.push(`- Kernel: ${m.kernel}; ${m.os}`);
   out.push(`- Node ${m.node}; ${m.docker}; ${m.openssh}`);
   out.push(
-    `- Bundle measured: \`${res.bundle.path}\` (sha256 \`${res.bundle.sha256.slice(0, 16)}…\`), commit ${res.commit}${res.dirty ? ' with uncommitted changes in src/ or dist/' : ''}`,
+    `- Bundle measured: \`${res.bundle.path}\` (sha256 \`${res.bundle.sha256.slice(0, 16)}…\`), ${res.committed ? `as committed at ${res.commit}` : `which differs from the one committed at ${res.commit} (a local build)`}`,
   );
   if (res.loads?.samples?.length) {
     const l = res.loads.samples;
@@ -509,6 +509,19 @@ function findings(res, f) {
       );
     }
   }
+  const unexpected = [
+    ...(Array.isArray(res.crash) ? res.crash.filter((r) => !r.ok).map((r) => `crash at boot: ${r.result}`) : []),
+    ...(res.noop?.results ?? []).filter((r) => r !== 'up-to-date').map((r) => `no-op: ${r}`),
+    ...['action', 'manual'].flatMap((k) =>
+      (res.cluster?.[k] ?? []).filter((r) => !r.ok).map(() => `rolling update (${k}) failed`),
+    ),
+    ...Object.values(res.preflight?.runs ?? {})
+      .flat()
+      .filter((r) => r.result !== 'planned')
+      .map((r) => `preflight: ${r.result}`),
+  ];
+  if (unexpected.length)
+    out.push(`Runs that did not end as expected (their figures are in the medians): ${unexpected.join('; ')}.`);
   if (f.avail !== undefined) {
     out.push(
       f.avail === 1
