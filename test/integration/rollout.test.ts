@@ -4,88 +4,40 @@
  * an unreachable host at preflight, cancellation mid-run, and a dry run. Every case ends by checking
  * what each node serves and that the data is intact.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import {
-  actionEnv,
   deployCluster,
-  fixtureHostFields,
   hostSh,
   hostShOk,
-  hostStatus,
-  hostsInput,
   loadBed,
   resetBed,
   runAction,
-  seedInputs,
-  REPO_ROOT,
+  type ActionInputs,
   type ActionRun,
   type Bed,
 } from './bed.js';
+import {
+  CLUSTER as NAMES,
+  clusterEnv,
+  clusterHosts,
+  containerIds,
+  createdAt,
+  hostFootprint,
+  parseReport as report,
+  rowCounts,
+  servedVersions as versions,
+  startAction,
+  waitAllServing,
+} from './support/cluster.js';
 
 jest.setTimeout(600_000);
 
-const NAMES = ['master', 'slave-1', 'slave-2'];
 const FROM = 'v0.10.1';
 const TO = 'v0.10.2';
 let bed: Bed;
 
-const docker = Object.fromEntries(NAMES.map((n) => [n, fixtureHostFields('docker')]));
-const hosts = (overrides = docker) => hostsInput(bed, NAMES, overrides);
-const env = (inputs: Record<string, string | number | boolean | undefined>) =>
-  actionEnv(bed, {
-    ...seedInputs(),
-    'admin-username': undefined,
-    'admin-password': undefined,
-    hosts: hosts(),
-    ...inputs,
-  });
-const report = (r: ActionRun) =>
-  JSON.parse(r.outputs.report) as {
-    result: string;
-    message: string;
-    hosts: { name: string; outcome: string; versionAfter?: string; steps: { label: string }[] }[];
-    backups: { host: string; kind: string; path: string }[];
-  };
-
-async function versions(): Promise<Record<string, string | undefined>> {
-  const out: Record<string, string | undefined> = {};
-  for (const n of NAMES) out[n] = (await hostStatus(n))?.version;
-  return out;
-}
-
-/** The container ID each host runs: a node left untouched keeps its exact container. */
-async function containerIds(): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const n of NAMES) out[n] = (await hostShOk(n, "docker inspect -f '{{.Id}}' new-api")).trim();
-  return out;
-}
-
-/** When each host's running container was created: the order the rollout took. */
-async function createdAt(): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const n of NAMES) out[n] = Date.parse((await hostShOk(n, "docker inspect -f '{{.Created}}' new-api")).trim());
-  return out;
-}
-
-/** Row counts of the shared database (as seen from the master): data intact means these did not change. */
-async function rowCounts(): Promise<string> {
-  return (
-    await hostShOk(
-      'master',
-      "sqlite3 /mnt/cluster-db/one-api.db 'select count(*) from users; select count(*) from tokens; select count(*) from channels;'",
-    )
-  ).trim();
-}
-
-/** Everything a run could leave behind on a host, for before/after comparisons. */
-async function hostFootprint(name: string): Promise<string> {
-  return hostShOk(
-    name,
-    "docker ps -a --no-trunc --format '{{.ID}} {{.Names}} {{.Status}}' | sed 's/Up [^)]*/Up/' | sort; " +
-      'find /var/lib/new-api-update /var/backups -mindepth 1 2>/dev/null | sort',
-  );
-}
+const hosts = () => clusterHosts(bed);
+const env = (inputs: ActionInputs) => clusterEnv(bed, inputs);
 
 beforeAll(() => {
   bed = loadBed();
@@ -213,49 +165,9 @@ describe('rolling update of a 3-node cluster', () => {
 
 /** Runs the action and sends it SIGTERM (as a cancelled workflow does) once the master's new version is up. */
 async function runCancelled(envVars: Record<string, string>): Promise<ActionRun> {
-  const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
-  const temp = mkdtempSync(join(tmpdir(), 'nau-cancel-'));
-  const files = { output: join(temp, 'output'), summary: join(temp, 'summary'), state: join(temp, 'state') };
-  for (const f of Object.values(files)) writeFileSync(f, '');
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/index.js')], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_STATE: files.state,
-      ...envVars,
-    },
-  });
-  let stdout = '';
-  let cancelling = false;
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-    // The master's new container is up and being checked: cancel now (once, as the runner does).
-    if (/\[master\] swapping to/.test(stdout) && !cancelling) {
-      cancelling = true;
-      setTimeout(() => child.kill('SIGTERM'), 1500);
-    }
-  });
-  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
-  const { parseCommandFile } = await import('./bed.js');
-  return {
-    code,
-    stdout,
-    stderr: '',
-    outputs: parseCommandFile(readFileSync(files.output, 'utf8')),
-    summary: readFileSync(files.summary, 'utf8'),
-    state: parseCommandFile(readFileSync(files.state, 'utf8')),
-  };
-}
-
-async function waitAllServing(): Promise<Record<string, string | undefined>> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    const v = await versions();
-    if (NAMES.every((n) => v[n]) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const run = startAction(envVars);
+  // The master's new container is up and being checked: cancel now (once, as the runner does).
+  await run.waitFor(/\[master\] swapping to/);
+  setTimeout(() => run.kill('SIGTERM'), 1500);
+  return run.done;
 }
