@@ -15,7 +15,7 @@
  * re-renders the Markdown from it without measuring). Progress goes to stderr. The stub's rate limits are off
  * (fixtures deployed with GLOBAL_API_RATE_LIMIT_ENABLE=false, CRITICAL_RATE_LIMIT_ENABLE=false): 20
  * probes a second would otherwise be answered 429 and read as downtime.
- * Environment: BENCH_RUNS (default 5), BENCH_CLUSTER_RUNS (3), BENCH_COLD_RUNS (10), BENCH_ACTION (the
+ * Environment: BENCH_RUNS (default 5), BENCH_DOWNTIME_RUNS (10), BENCH_CLUSTER_RUNS (3), BENCH_COLD_RUNS (10), BENCH_ACTION (the
  * bundle to measure, default dist/index.js), BENCH_OUT (default bench/RESULTS.md).
  */
 import { createHash } from 'node:crypto';
@@ -55,6 +55,8 @@ const int = (v, d) => (v && /^\d+$/.test(v) ? Number(v) : d);
 const RUNS = int(process.env.BENCH_RUNS, 5);
 const CLUSTER_RUNS = int(process.env.BENCH_CLUSTER_RUNS, 3);
 const COLD_RUNS = int(process.env.BENCH_COLD_RUNS, 10);
+// The downtimes are a few probe intervals long, so their medians move in 50 ms steps: twice the runs.
+const DOWNTIME_RUNS = int(process.env.BENCH_DOWNTIME_RUNS, 2 * RUNS);
 const OUT = process.env.BENCH_OUT ?? join(REPO_ROOT, 'bench/RESULTS.md');
 // Every figure, as measured: RESULTS.md is rendered from it (`node bench/bench.mjs --render` re-renders).
 const RAW = OUT.replace(/\.md$/, '') + '.json';
@@ -405,6 +407,7 @@ const results = {
     (await run('git', ['rev-parse', `HEAD:${relative(REPO_ROOT, ACTION_ENTRY)}`])).stdout.trim(),
   settings: {
     runs: RUNS,
+    downtimeRuns: DOWNTIME_RUNS,
     clusterRuns: CLUSTER_RUNS,
     coldRuns: COLD_RUNS,
     probeMs: PROBE_INTERVAL_MS,
@@ -422,7 +425,7 @@ results.single = await section('downtime of one node: action vs manual', async (
   const action = [];
   const manual = [];
   // Interleaved, so that a drift of the machine (caches, other load) hits both alike.
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < DOWNTIME_RUNS; i++) {
     action.push(...(await repeated(`action ${i + 1}`, 1, () => singleNode('action'))));
     manual.push(...(await repeated(`manual ${i + 1}`, 1, () => singleNode('manual'))));
   }

@@ -6,7 +6,7 @@
 #
 # The bed is shared: the whole run holds /tmp/nau-bed.lock, as every user of the bed does. At the end the
 # bed is put back as it was found: up with the same number of hosts (freshly started), or down.
-#   BENCH_RUNS=5 BENCH_CLUSTER_RUNS=3 BENCH_COLD_RUNS=10   repetitions
+#   BENCH_RUNS=5 BENCH_DOWNTIME_RUNS=10 BENCH_CLUSTER_RUNS=3 BENCH_COLD_RUNS=10   repetitions
 #   BENCH_ACTION=path/to/index.js                          measure another bundle (default dist/index.js)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,6 +13,11 @@ export function median(xs) {
   return v.length % 2 ? v[m] : Math.round((v[m - 1] + v[m]) / 2);
 }
 
+export function mean(xs) {
+  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x));
+  return v.length ? Math.round(v.reduce((a, b) => a + b, 0) / v.length) : undefined;
+}
+
 export function range(xs) {
   const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x));
   return v.length ? [Math.min(...v), Math.max(...v)] : undefined;
