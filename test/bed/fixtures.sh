@@ -26,6 +26,19 @@ usage() {
   exit 2
 }
 
+# Inside a host only its own /tmp, /opt, /srv… and the paths under $BED_DIR are visible, while the checkout
+# may live anywhere (CI clones it into another folder, possibly under /tmp): hosts run the fixture scripts
+# from a copy under $BED_DIR, one per content, made atomically (fixtures may be deployed in parallel).
+host_fixtures() {
+  local sum dir
+  sum=$(cat "$BED_SRC"/fixtures/* | sha256sum | cut -c1-12)
+  dir=$BED_DIR/fixtures-$sum
+  if [ ! -d "$dir" ]; then
+    cp -r "$BED_SRC/fixtures" "$dir.$$" && { mv -T "$dir.$$" "$dir" 2>/dev/null || rm -rf "$dir.$$"; }
+  fi
+  echo "$dir"
+}
+
 host_role() {
   local role
   role=$(sed -n "s/.*\"name\": \"$1\",.*\"role\": \"\([a-z]*\)\".*/\1/p" "$BED_DIR/state.json" 2>/dev/null)
@@ -63,7 +76,8 @@ deploy() {
   done
   role=$(host_role "$host")
   grep -q "\"tag\": \"$tag\"" "$BED_SRC/catalog.json" || die "$tag is not a release in test/bed/catalog.json"
-  local f=$BED_SRC/fixtures
+  local f
+  f=$(host_fixtures)
   case $kind in
   docker) host_exec "$host" bash "$f/docker.sh" "$IMAGE" "$tag" "$role" "$db" "$timeout" "$wait" "${env[@]}" ;;
   compose)
@@ -110,7 +124,7 @@ reset() {
   [ "${2:-}" = --keep-images ] && keep_images=yes
   host_role "$host" >/dev/null
   kill_strays "$host"
-  host_exec "$host" bash "$BED_SRC/fixtures/reset.sh" "$keep_images"
+  host_exec "$host" bash "$(host_fixtures)/reset.sh" "$keep_images"
 }
 
 require_root "$@"
@@ -126,7 +140,7 @@ reset)
 postgres)
   [ $# -eq 2 ] || usage
   host_role "$2" >/dev/null
-  host_exec "$2" bash "$BED_SRC/fixtures/postgres.sh"
+  host_exec "$2" bash "$(host_fixtures)/postgres.sh"
   ;;
 reset-db)
   [ -d "$BED_DIR/cluster-db" ] || die "the bed is not up"
