@@ -59725,7 +59725,14 @@ class Rollout {
                 cancelled = true;
                 break;
             }
-            const results = await Promise.all(batch.map((n) => this.updateNode(n)));
+            // One node at a time: its whole output (swap, checks, remote lines) folds into one group. Parallel
+            // nodes' lines interleave, so a batch of several stays ungrouped (each line carries its host).
+            const only = batch.length === 1 ? batch[0] : undefined;
+            const results = only && this.ports.log.group
+                ? [
+                    await this.ports.log.group(`${only.host.name}: ${only.from ?? 'unknown'} → ${only.target.tag}`, () => this.updateNode(only)),
+                ]
+                : await Promise.all(batch.map((n) => this.updateNode(n)));
             failure = batch[results.findIndex((ok) => !ok)];
             if (failure)
                 break;
@@ -68315,6 +68322,7 @@ function maskedLogger(masker) {
         info: (m) => core/* info */.pq(masker.mask(m)),
         warn: (m) => core/* warning */.$e(masker.mask(m)),
         error: (m) => core/* error */.z3(masker.mask(m)),
+        group: (title, fn) => core/* group */.Os(masker.mask(title), fn),
     };
 }
 function realPorts(settings, masker) {
@@ -77210,6 +77218,7 @@ exports.visitAsync = visitAsync;
 __nccwpck_require__.d(__webpack_exports__, {
   z3: () => (/* binding */ error),
   Gu: () => (/* binding */ getState),
+  Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
@@ -77219,7 +77228,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, group, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -80089,13 +80098,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.

@@ -23,6 +23,7 @@ export function maskedLogger(masker: Masker): Logger {
     info: (m) => core.info(masker.mask(m)),
     warn: (m) => core.warning(masker.mask(m)),
     error: (m) => core.error(masker.mask(m)),
+    group: (title, fn) => core.group(masker.mask(title), fn),
   };
 }
 

@@ -67,7 +67,17 @@ export class Rollout {
         cancelled = true;
         break;
       }
-      const results = await Promise.all(batch.map((n) => this.updateNode(n)));
+      // One node at a time: its whole output (swap, checks, remote lines) folds into one group. Parallel
+      // nodes' lines interleave, so a batch of several stays ungrouped (each line carries its host).
+      const only = batch.length === 1 ? batch[0] : undefined;
+      const results =
+        only && this.ports.log.group
+          ? [
+              await this.ports.log.group(`${only.host.name}: ${only.from ?? 'unknown'} → ${only.target.tag}`, () =>
+                this.updateNode(only),
+              ),
+            ]
+          : await Promise.all(batch.map((n) => this.updateNode(n)));
       failure = batch[results.findIndex((ok) => !ok)];
       if (failure) break;
     }

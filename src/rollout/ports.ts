@@ -12,6 +12,8 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** Runs `fn` with its log lines in one collapsible group (GitHub's ::group::), when the log has groups. */
+  group?<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }
 
 export interface CheckPorts {
