@@ -62221,6 +62221,7 @@ var run_state = __nccwpck_require__(9500);
 
 
 
+
 async function run() {
     core/* saveState */.LZ('isPost', 'true');
     const report = emptyReport();
@@ -62458,7 +62459,9 @@ async function update(settings, report, masker, io) {
             if (r.status === 'rejected')
                 failed(updating[i].host, r.reason);
         });
+        const discardPrepared = (list) => Promise.allSettled(list.map((n) => n.exec.run((0,hoststep/* discardPreparedCommand */.TR)(n.host))));
         if (report.errors.length > 0) {
+            await discardPrepared(updating);
             report.result = 'failed';
             report.message = 'preparing the new version failed (pull or build); every node still runs its old version';
             return;
@@ -62487,6 +62490,7 @@ async function update(settings, report, masker, io) {
         report.result = outcome.ok ? 'updated' : outcome.rolledBack ? 'rolled-back' : 'failed';
         if (!outcome.ok)
             report.errors.push(report.message);
+        await discardPrepared(updating.filter((n) => hostReportOf(report, n.host).outcome === 'not-started'));
         // One audit line per host touched.
         await Promise.allSettled([...rolloutNodes.values()].map((node) => node.exec.run(auditLineCommand({
             time: new Date().toISOString(),
@@ -64534,6 +64538,7 @@ async function settle() {
 /* harmony export */   ME: () => (/* binding */ stepDir),
 /* harmony export */   MS: () => (/* binding */ FINAL_STATES),
 /* harmony export */   RN: () => (/* binding */ readStateCommand),
+/* harmony export */   TR: () => (/* binding */ discardPreparedCommand),
 /* harmony export */   Ub: () => (/* binding */ stepLogCommand),
 /* harmony export */   Ze: () => (/* binding */ instanceDir),
 /* harmony export */   br: () => (/* binding */ launchStepCommand),
@@ -64571,6 +64576,18 @@ const FINAL_STATES = new Set([
 /** The action's working directory for one New API instance on its host (env file, compose copy, host step). */
 function instanceDir(host) {
     return `${_ssh_lock_js__WEBPACK_IMPORTED_MODULE_0__/* .DEFAULT_STATE_DIR */ .mU}/instances/${(0,_ssh_lock_js__WEBPACK_IMPORTED_MODULE_0__/* .instanceDirName */ .qb)(host)}`;
+}
+/**
+ * Removes what `prepare` left beside the host step (the new container's env file, the next compose file)
+ * on a node that was never swapped: they can hold secrets and must not outlive the run.
+ */
+function discardPreparedCommand(host) {
+    return {
+        label: 'remove the prepared files of a node that was not updated',
+        script: `find ${(0,_ssh_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shq */ .hi)(instanceDir(host))} -maxdepth 1 -type f -delete 2>/dev/null || true`,
+        privileged: true,
+        allowFailure: true,
+    };
 }
 function stepDir(host) {
     return `${instanceDir(host)}/step`;

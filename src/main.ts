@@ -9,6 +9,7 @@ import { readSettings } from './inputs.js';
 import { createMethod } from './methods/index.js';
 import type { UpdateTarget } from './methods/types.js';
 import { Rollout, type RolloutNode } from './rollout/execute.js';
+import { discardPreparedCommand } from './rollout/hoststep.js';
 import { buildPlan } from './rollout/plan.js';
 import { checkTarget, connectHost, inspectHost, type ConnectedHost } from './rollout/preflight.js';
 import { publishReport } from './report/publish.js';
@@ -274,7 +275,10 @@ async function update(settings: Settings, report: RunReport, masker: Masker, io:
     prepared.forEach((r, i) => {
       if (r.status === 'rejected') failed(updating[i].host, r.reason);
     });
+    const discardPrepared = (list: ConnectedHost[]) =>
+      Promise.allSettled(list.map((n) => n.exec.run(discardPreparedCommand(n.host))));
     if (report.errors.length > 0) {
+      await discardPrepared(updating);
       report.result = 'failed';
       report.message = 'preparing the new version failed (pull or build); every node still runs its old version';
       return;
@@ -305,6 +309,7 @@ async function update(settings: Settings, report: RunReport, masker: Masker, io:
     report.message = masker.mask(outcome.message);
     report.result = outcome.ok ? 'updated' : outcome.rolledBack ? 'rolled-back' : 'failed';
     if (!outcome.ok) report.errors.push(report.message);
+    await discardPrepared(updating.filter((n) => hostReportOf(report, n.host).outcome === 'not-started'));
 
     // One audit line per host touched.
     await Promise.allSettled(

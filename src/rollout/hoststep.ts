@@ -48,6 +48,19 @@ export function instanceDir(host: HostSpec): string {
   return `${DEFAULT_STATE_DIR}/instances/${instanceDirName(host)}`;
 }
 
+/**
+ * Removes what `prepare` left beside the host step (the new container's env file, the next compose file)
+ * on a node that was never swapped: they can hold secrets and must not outlive the run.
+ */
+export function discardPreparedCommand(host: HostSpec): RemoteCommand {
+  return {
+    label: 'remove the prepared files of a node that was not updated',
+    script: `find ${shq(instanceDir(host))} -maxdepth 1 -type f -delete 2>/dev/null || true`,
+    privileged: true,
+    allowFailure: true,
+  };
+}
+
 export function stepDir(host: HostSpec): string {
   return `${instanceDir(host)}/step`;
 }

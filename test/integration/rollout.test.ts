@@ -109,6 +109,11 @@ describe('rolling update of a 3-node cluster', () => {
     expect(Date.now() - started).toBeLessThan(90_000);
     expect(r.summary).toContain('FATAL');
     expect(await rowCounts()).toBe(baseline);
+    // The slaves were prepared (image pulled, env file written) but never swapped: no env file, which holds
+    // the node's secrets, outlives the run.
+    for (const n of NAMES) {
+      expect(await hostShOk(n, 'find /var/lib/new-api-update/instances -maxdepth 2 -type f -name "*.env"')).toBe('');
+    }
   });
 
   it('a failure on the last node rolls back every node updated in this run, newest first, and restores the data', async () => {
