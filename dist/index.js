@@ -64513,7 +64513,9 @@ async function settle() {
         .map(async (host) => {
         const exec = await connect(host);
         try {
-            await (0,_rollout_reconcile_js__WEBPACK_IMPORTED_MODULE_2__/* .reconcileNode */ .Z)(exec, host, { log, timeoutMs: 60_000 });
+            // A node that cannot be settled now is settled by the next run's preflight (or refused there,
+            // with the commands to recover): the lock is released on every path.
+            await (0,_rollout_reconcile_js__WEBPACK_IMPORTED_MODULE_2__/* .reconcileNode */ .Z)(exec, host, { log, timeoutMs: 60_000 }).catch((e) => log.warn(`[${host.name}] ${e.message}`));
             const released = await (0,_ssh_lock_js__WEBPACK_IMPORTED_MODULE_4__/* .releaseLock */ .x_)(exec, state.owner);
             if (released.status === 'released')
                 log.info(`[${host.name}] released the deployment lock`);

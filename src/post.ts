@@ -33,7 +33,11 @@ async function settle(): Promise<void> {
       .map(async (host) => {
         const exec = await connect(host);
         try {
-          await reconcileNode(exec, host, { log, timeoutMs: 60_000 });
+          // A node that cannot be settled now is settled by the next run's preflight (or refused there,
+          // with the commands to recover): the lock is released on every path.
+          await reconcileNode(exec, host, { log, timeoutMs: 60_000 }).catch((e: Error) =>
+            log.warn(`[${host.name}] ${e.message}`),
+          );
           const released = await releaseLock(exec, state.owner);
           if (released.status === 'released') log.info(`[${host.name}] released the deployment lock`);
         } finally {
