@@ -4,12 +4,13 @@
  * the bundled action in the background so a test can act on the hosts (or on the action) mid-run.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   REPO_ROOT,
   actionEnv,
+  bedHost,
   fixtureHostFields,
   hostSh,
   hostShOk,
@@ -122,9 +123,18 @@ export async function hostFootprint(name: string): Promise<string> {
   );
 }
 
-/** The state file of each host step on a host ('' when none ran). */
+/**
+ * The state of each host step on a host ('' when none ran), read from the root namespace's view of the
+ * host's files: cheap enough to poll every few milliseconds.
+ */
 export async function hostStepState(name: string): Promise<string> {
-  return (await hostSh(name, 'cat /var/lib/new-api-update/instances/*/step/state 2>/dev/null')).stdout.trim();
+  const dir = join(bedHost(name).root, 'var/lib/new-api-update/instances');
+  if (!existsSync(dir)) return '';
+  const states = readdirSync(dir).map((i) => {
+    const f = join(dir, i, 'step/state');
+    return existsSync(f) ? readFileSync(f, 'utf8').trim() : '';
+  });
+  return states.filter(Boolean).join('\n');
 }
 
 /** Polls `probe` until it returns a truthy value; throws after `ms`. */
