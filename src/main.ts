@@ -309,7 +309,7 @@ async function update(settings: Settings, report: RunReport, masker: Masker, io:
     report.message = masker.mask(outcome.message);
     report.result = outcome.ok ? 'updated' : outcome.rolledBack ? 'rolled-back' : 'failed';
     if (!outcome.ok) report.errors.push(report.message);
-    await discardPrepared(updating.filter((n) => hostReportOf(report, n.host).outcome === 'not-started'));
+    await discardPrepared(updating.filter((n) => !rollout.swapped.has(n.host.name)));
 
     // One audit line per host touched.
     await Promise.allSettled(

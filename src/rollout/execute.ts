@@ -50,8 +50,8 @@ export class Rollout {
   private readonly held: RolloutNode[] = [];
   private readonly backups: BackupRecord[] = [];
   private databaseBackedUp = false;
-  /** Nodes whose swap was started: what a rollback has to undo. */
-  private readonly swapped = new Set<string>();
+  /** Nodes whose swap was started: what a rollback has to undo; the others keep only prepared files. */
+  readonly swapped = new Set<string>();
 
   constructor(
     private readonly settings: Settings,

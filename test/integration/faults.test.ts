@@ -81,6 +81,16 @@ async function expectNoLocks(): Promise<void> {
   for (const n of CLUSTER) expect((await hostSh(n, 'ls /var/lib/new-api-update/locks')).stdout.trim()).toBe('');
 }
 
+/**
+ * Nothing a run prepared is left in the state directory (the new container's env file holds secrets):
+ * only the audit log, where the run recorded each node it tried.
+ */
+async function expectNothingPrepared(): Promise<void> {
+  for (const n of CLUSTER) {
+    expect(await hostShOk(n, 'find /var/lib/new-api-update -type f ! -name audit.log')).toBe('');
+  }
+}
+
 beforeAll(() => {
   bed = loadBed();
 });
@@ -211,6 +221,7 @@ describe('the infrastructure fails under the run', () => {
     await expectCluster(FROM);
     expect(await Promise.all(CLUSTER.map(serviceFootprint))).toEqual(before);
     await expectNoLocks();
+    await expectNothingPrepared();
   });
 
   it('disk full at the backup: the backup is refused before anything stops, nothing changes', async () => {
@@ -234,6 +245,7 @@ describe('the infrastructure fails under the run', () => {
       /^master: not enough free space for the backup in \/var\/backups\/new-api: 0 KiB free, \d+ KiB needed .*; nothing was changed$/,
     );
     expect(r.summary).toContain('nothing was changed');
+    expect(await hostShOk('master', 'cat /var/lib/new-api-update/audit.log')).toContain('"result":"failed"');
     expect(hostOf(rep, 'master').outcome).toBe('failed');
     expect(hostOf(rep, 'master').steps.map((s) => [s.label, s.ok])).toEqual([
       ['baseline', true],
@@ -243,6 +255,7 @@ describe('the infrastructure fails under the run', () => {
     await expectCluster(FROM);
     expect(await Promise.all(CLUSTER.map(serviceFootprint))).toEqual(before);
     await expectNoLocks();
+    await expectNothingPrepared();
   });
 
   it('SSH connection cut during the swap: the host step carries on, the action reconnects and finishes', async () => {
