@@ -160,6 +160,8 @@ function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<ShResu
       if (timer) clearTimeout(timer);
       resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
+    // A short command may exit before reading its input: that is not an error of the test.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }
