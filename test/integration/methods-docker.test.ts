@@ -96,7 +96,8 @@ function userView(c: Json, imageConfig: Json): Record<string, unknown> {
     Hostname: c.Config.Hostname,
     Labels: Object.fromEntries(Object.entries(c.Config.Labels ?? {}).filter(([k, v]) => imageLabels[k] !== v)),
     StopTimeout: c.Config.StopTimeout,
-    Binds: c.HostConfig.Binds,
+    // The daemon keeps binds in a map: their order in inspect varies between identical containers.
+    Binds: [...(c.HostConfig.Binds ?? [])].sort(),
     PortBindings: c.HostConfig.PortBindings,
     RestartPolicy: c.HostConfig.RestartPolicy,
     NetworkMode: c.HostConfig.NetworkMode,
